@@ -1,0 +1,250 @@
+"""The exception tree's hand-written part: the root, server-error categories and client errors.
+
+The per-code server error classes are generated into ``_generated_errors.py``; users
+import all of them from :mod:`jsm.errors`.
+
+```
+JsmError
+├── ApiError                      a {"error": …} reply from the JetStream API
+│   ├── BadRequestError (400)     ├── StreamNameExistError, ConsumerCreateError, …
+│   ├── NotFoundError (404)       ├── StreamNotFoundError, ConsumerNotFoundError, …
+│   ├── ConflictError (409)
+│   ├── PreconditionFailedError (412)
+│   ├── TooManyRequestsError (429)
+│   ├── ServerError (500)
+│   └── ServiceUnavailableError (503)
+├── JsmTimeoutError               also TimeoutError
+├── JetStreamUnavailableError     no responders on an API request
+├── NoStreamError                 no responders on a publish
+├── InvalidNameError              also ValueError
+├── InvalidOptionError            also ValueError
+├── InvalidAckSubjectError        also ValueError
+├── UnsupportedApiLevelError
+├── UnexpectedReplyError          a reply that does not parse
+├── ClosedError
+└── JsmConnectionError            transport failure (also ConnectionError)
+```
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+__all__ = [
+    "ApiError",
+    "BadRequestError",
+    "ClosedError",
+    "ConflictError",
+    "InvalidAckSubjectError",
+    "InvalidNameError",
+    "InvalidOptionError",
+    "JetStreamUnavailableError",
+    "JsmConnectionError",
+    "JsmError",
+    "JsmTimeoutError",
+    "JsmWarning",
+    "NoStreamError",
+    "NotFoundError",
+    "PreconditionFailedError",
+    "ServerError",
+    "ServiceUnavailableError",
+    "TooManyRequestsError",
+    "UnexpectedReplyError",
+    "UnsupportedApiLevelError",
+]
+
+
+class JsmWarning(UserWarning):
+    """A name or option the server accepts but that is likely to cause trouble elsewhere."""
+
+
+class JsmError(Exception):
+    """The root of every exception jsm raises on purpose."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.message!r})"
+
+
+class ApiError(JsmError):
+    """An error reply from the JetStream API.
+
+    Attributes:
+        code: the HTTP-like status (400, 404, 503, ...).
+        err_code: the JetStream error code (10059 is "stream not found").
+        description: the server's text.
+        context: what the request was about (``"stream 'ORDERS' in domain 'hub'"``).
+        extra: any further fields the server sent with the error.
+    """
+
+    status: ClassVar[int | None] = None
+    error_code: ClassVar[int | None] = None
+
+    def __init__(
+        self,
+        code: int,
+        err_code: int,
+        description: str,
+        *,
+        context: str | None = None,
+        extra: dict[str, Any] | None = None,
+    ) -> None:
+        self.code = code
+        self.err_code = err_code
+        self.description = description
+        self.context = context
+        self.extra: dict[str, Any] = dict(extra or {})
+        message = f"{description} (err_code {err_code}, status {code})"
+        if context:
+            message += f" — {context}"
+        super().__init__(message)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (
+            _rebuild_api_error,
+            (type(self), self.code, self.err_code, self.description, self.context, self.extra),
+        )
+
+    def __repr__(self) -> str:
+        return (
+            f"{type(self).__name__}(code={self.code}, err_code={self.err_code}, "
+            f"description={self.description!r}, context={self.context!r})"
+        )
+
+
+def _rebuild_api_error(
+    cls: type[ApiError],
+    code: int,
+    err_code: int,
+    description: str,
+    context: str | None,
+    extra: dict[str, Any],
+) -> ApiError:
+    return cls(code, err_code, description, context=context, extra=extra)
+
+
+class BadRequestError(ApiError):
+    """The server rejected the request as invalid (status 400)."""
+
+    status = 400
+
+
+class NotFoundError(ApiError):
+    """The stream, consumer or message does not exist (status 404)."""
+
+    status = 404
+
+
+class ConflictError(ApiError):
+    """The request conflicts with the current state (status 409)."""
+
+    status = 409
+
+
+class PreconditionFailedError(ApiError):
+    """A precondition of the request does not hold (status 412)."""
+
+    status = 412
+
+
+class TooManyRequestsError(ApiError):
+    """The server is throttling requests (status 429)."""
+
+    status = 429
+
+
+class ServerError(ApiError):
+    """The server failed to carry out the request (status 500)."""
+
+    status = 500
+
+
+class ServiceUnavailableError(ApiError):
+    """JetStream is temporarily unavailable, e.g. during a leader election (status 503)."""
+
+    status = 503
+
+
+class JsmTimeoutError(JsmError, TimeoutError):
+    """No reply arrived before the deadline."""
+
+
+class JetStreamUnavailableError(JsmError):
+    """Nothing answered a JetStream API request (no responders).
+
+    Check that JetStream is enabled for the account and that the domain or API prefix is right.
+    """
+
+
+class NoStreamError(JsmError):
+    """A publish found no stream capturing its subject (no responders)."""
+
+
+class InvalidNameError(JsmError, ValueError):
+    """A stream, consumer, bucket or key name breaks the naming rules."""
+
+
+class InvalidOptionError(JsmError, ValueError):
+    """An option is out of range or contradicts another; nothing was sent."""
+
+
+class InvalidAckSubjectError(JsmError, ValueError):
+    """A reply subject is not a JetStream ack subject."""
+
+
+class UnsupportedApiLevelError(JsmError):
+    """The server's JetStream API level is too old for the requested feature."""
+
+    def __init__(self, feature: str, required: int, actual: int | None) -> None:
+        self.feature = feature
+        self.required = required
+        self.actual = actual
+        seen = "unknown" if actual is None else str(actual)
+        super().__init__(
+            f"{feature} needs JetStream API level {required}, the server reports {seen}; "
+            "upgrade nats-server"
+        )
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.feature, self.required, self.actual))
+
+
+class UnexpectedReplyError(JsmError):
+    """The server's reply could not be understood (a newer or misbehaving server)."""
+
+
+class ClosedError(JsmError):
+    """The connection, manager or subscription is closed."""
+
+
+class JsmConnectionError(JsmError, ConnectionError):
+    """The connection to the NATS server failed."""
+
+
+def error_class_for(code: int, err_code: int, by_code: dict[int, type[ApiError]]) -> type[ApiError]:
+    """Pick the most precise class: by ``err_code``, then by status, then ``ApiError``."""
+    found = by_code.get(err_code)
+    if found is not None:
+        return found
+    return _CATEGORY_BY_STATUS.get(code, ApiError)
+
+
+_CATEGORY_BY_STATUS: dict[int, type[ApiError]] = {
+    cls.status: cls
+    for cls in (
+        BadRequestError,
+        NotFoundError,
+        ConflictError,
+        PreconditionFailedError,
+        TooManyRequestsError,
+        ServerError,
+        ServiceUnavailableError,
+    )
+    if cls.status is not None
+}

@@ -1,0 +1,71 @@
+"""Small shared option types: the ``NOT_GIVEN`` sentinel and call-site durations.
+
+Call arguments that are waits or timeouts accept ``timedelta`` or a number of seconds
+(:data:`Duration`); they are converted once, here, and checked with a message that
+says which rule was broken.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import timedelta
+from typing import Final, Literal, TypeAlias
+
+from jsm._errors_base import InvalidOptionError
+
+__all__ = ["NOT_GIVEN", "Duration", "NotGiven", "duration_seconds", "to_timedelta"]
+
+
+class NotGiven(enum.Enum):
+    """The type of :data:`NOT_GIVEN`: an argument the caller left out."""
+
+    NOT_GIVEN = enum.auto()
+
+    def __repr__(self) -> str:
+        return "NOT_GIVEN"
+
+    def __bool__(self) -> Literal[False]:
+        return False
+
+
+NOT_GIVEN: Final = NotGiven.NOT_GIVEN
+"""Marks "use the default" so that ``None`` can mean "no limit" where that makes sense."""
+
+Duration: TypeAlias = timedelta | float
+"""A wait or timeout: a ``timedelta``, or a number of seconds."""
+
+
+def to_timedelta(value: Duration, *, name: str, minimum: timedelta | None = None) -> timedelta:
+    """Convert a call-site duration to ``timedelta``, rejecting zero, negatives and NaN.
+
+    Raises:
+        InvalidOptionError: the value is not a positive duration, or is below ``minimum``.
+    """
+    if isinstance(value, bool) or not isinstance(value, timedelta | int | float):
+        raise InvalidOptionError(
+            f"{name} must be a timedelta or a number of seconds (got {value!r})"
+        )
+    result = value if isinstance(value, timedelta) else _seconds_to_timedelta(value, name)
+    if result <= timedelta(0):
+        raise InvalidOptionError(f"{name} must be positive (got {_show(result)})")
+    if minimum is not None and result < minimum:
+        raise InvalidOptionError(f"{name} must be at least {_show(minimum)} (got {_show(result)})")
+    return result
+
+
+def duration_seconds(value: Duration, *, name: str, minimum: timedelta | None = None) -> float:
+    """Like :func:`to_timedelta`, but return float seconds (for transport calls)."""
+    return to_timedelta(value, name=name, minimum=minimum).total_seconds()
+
+
+def _seconds_to_timedelta(value: float, name: str) -> timedelta:
+    if value != value or value in (float("inf"), float("-inf")):  # NaN or infinite
+        raise InvalidOptionError(f"{name} must be a finite number of seconds (got {value!r})")
+    return timedelta(seconds=value)
+
+
+def _show(value: timedelta) -> str:
+    seconds = value.total_seconds()
+    if abs(seconds) < 1:
+        return f"{seconds * 1000:g}ms"
+    return f"{seconds:g}s"

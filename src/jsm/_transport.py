@@ -1,0 +1,166 @@
+"""The only module that calls nats-py: requests, publishes, subscriptions, inboxes.
+
+It turns nats-py's exceptions into jsm's (``raise … from err``) and hands the rest of
+the library plain values. Everything JetStream-specific lives above it.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+import nats.errors
+from nats.aio.client import Client as NatsClient
+from nats.aio.msg import Msg as NatsMsg
+from nats.aio.subscription import Subscription
+
+from jsm._errors_base import ClosedError, JsmConnectionError, JsmTimeoutError
+
+if TYPE_CHECKING:
+    from collections.abc import Awaitable, Callable, Mapping
+
+__all__ = ["NatsClient", "NatsMsg", "NoRespondersError", "Subscription", "Transport"]
+
+logger = logging.getLogger(__name__)
+
+STATUS_HEADER = "Status"
+DESCRIPTION_HEADER = "Description"
+
+
+class NoRespondersError(Exception):
+    """Internal signal: nobody is subscribed to the request subject.
+
+    Callers turn it into the error that fits (JetStreamUnavailableError for API calls,
+    NoStreamError for publishes); it never reaches users.
+    """
+
+
+class Transport:
+    """A thin, typed wrapper over one nats-py connection."""
+
+    __slots__ = ("_nc",)
+
+    def __init__(self, nc: NatsClient) -> None:
+        self._nc = nc
+
+    @property
+    def nc(self) -> NatsClient:
+        """The underlying nats-py connection."""
+        return self._nc
+
+    @property
+    def is_closed(self) -> bool:
+        """Whether the connection is closed for good."""
+        return bool(self._nc.is_closed)
+
+    @property
+    def max_payload(self) -> int:
+        """The largest message the server accepts, in bytes."""
+        return int(self._nc.max_payload)
+
+    def new_inbox(self) -> str:
+        """Return a unique inbox subject."""
+        return self._nc.new_inbox()
+
+    async def request(
+        self,
+        subject: str,
+        payload: bytes = b"",
+        *,
+        timeout: float,
+        headers: Mapping[str, str] | None = None,
+    ) -> NatsMsg:
+        """Send a request and wait for the first reply.
+
+        Raises:
+            NoRespondersError: nobody listens on ``subject``.
+            JsmTimeoutError: no reply within ``timeout`` seconds.
+            ClosedError: the connection is closed.
+        """
+        self._check_open()
+        try:
+            return await self._nc.request(
+                subject, payload, timeout=timeout, headers=dict(headers) if headers else None
+            )
+        except nats.errors.NoRespondersError as err:
+            raise NoRespondersError(subject) from err
+        except nats.errors.TimeoutError as err:
+            raise JsmTimeoutError(f"no reply on {subject!r} within {timeout:g}s") from err
+        except (nats.errors.ConnectionClosedError, nats.errors.ConnectionDrainingError) as err:
+            raise ClosedError("the NATS connection is closed") from err
+        except nats.errors.Error as err:
+            raise JsmConnectionError(f"request on {subject!r} failed: {err}") from err
+
+    async def publish(
+        self,
+        subject: str,
+        payload: bytes = b"",
+        *,
+        reply: str = "",
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
+        """Publish one message.
+
+        Raises:
+            ClosedError: the connection is closed.
+            JsmConnectionError: the connection refused the message.
+        """
+        self._check_open()
+        try:
+            await self._nc.publish(
+                subject, payload, reply=reply, headers=dict(headers) if headers else None
+            )
+        except (nats.errors.ConnectionClosedError, nats.errors.ConnectionDrainingError) as err:
+            raise ClosedError("the NATS connection is closed") from err
+        except nats.errors.Error as err:
+            raise JsmConnectionError(f"publish on {subject!r} failed: {err}") from err
+
+    async def subscribe(
+        self,
+        subject: str,
+        *,
+        queue: str = "",
+        callback: Callable[[NatsMsg], Awaitable[None]] | None = None,
+        pending_msgs_limit: int = 65_536,
+    ) -> Subscription:
+        """Subscribe; the caller owns the subscription and must unsubscribe it.
+
+        Raises:
+            ClosedError: the connection is closed.
+        """
+        self._check_open()
+        try:
+            return await self._nc.subscribe(
+                subject, queue=queue, cb=callback, pending_msgs_limit=pending_msgs_limit
+            )
+        except (nats.errors.ConnectionClosedError, nats.errors.ConnectionDrainingError) as err:
+            raise ClosedError("the NATS connection is closed") from err
+        except nats.errors.Error as err:
+            raise JsmConnectionError(f"subscribe to {subject!r} failed: {err}") from err
+
+    async def flush(self, timeout: float) -> None:
+        """Wait until the server has seen everything sent so far.
+
+        Raises:
+            JsmTimeoutError: the server did not answer in time.
+        """
+        self._check_open()
+        try:
+            await self._nc.flush(timeout=timeout)  # type: ignore[arg-type]  # nats-py types it int
+        except nats.errors.TimeoutError as err:
+            raise JsmTimeoutError(f"flush did not complete within {timeout:g}s") from err
+
+    def _check_open(self) -> None:
+        if self._nc.is_closed:
+            raise ClosedError("the NATS connection is closed; connect again")
+
+
+def status_of(msg: NatsMsg) -> tuple[str, str] | None:
+    """Return ``(status, description)`` for a status message, ``None`` for a user message."""
+    headers = msg.headers
+    if not headers or msg.data:
+        return None
+    status = headers.get(STATUS_HEADER)
+    if status is None:
+        return None
+    return status, headers.get(DESCRIPTION_HEADER, "")

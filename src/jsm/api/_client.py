@@ -1,0 +1,228 @@
+"""The one request path for every ``$JS.API`` call.
+
+It maps the subject (domain / API prefix), serialises the request model, sets the
+``Nats-Required-Api-Level`` header when a feature needs it, turns ``{"error": …}``
+replies into typed exceptions, retries idempotent requests during leader elections
+within one shared deadline, and parses the reply into its model.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import TYPE_CHECKING, TypeVar
+
+import anyio
+import pydantic
+
+from jsm._constants import API_LEVEL_HEADER, MIN_TIMEOUT
+from jsm._errors_base import (
+    ApiError,
+    JetStreamUnavailableError,
+    JsmTimeoutError,
+    ServiceUnavailableError,
+    UnexpectedReplyError,
+    UnsupportedApiLevelError,
+)
+from jsm._options import NOT_GIVEN, Duration, NotGiven, to_timedelta
+from jsm._transport import NoRespondersError, Transport
+from jsm.api._retry import NO_RETRY, Retry
+from jsm.errors import api_error
+from jsm.models import AccountInfo, Model
+
+if TYPE_CHECKING:
+    from datetime import timedelta
+
+    from nats.aio.msg import Msg as NatsMsg
+
+    from jsm.subjects import ApiSubjects
+
+__all__ = ["ApiClient"]
+
+logger = logging.getLogger(__name__)
+
+R = TypeVar("R", bound=Model)
+
+Body = Model | dict[str, object] | bytes | None
+
+
+class ApiClient:
+    """Sends typed JetStream API requests over one transport and subject mapping."""
+
+    def __init__(
+        self, transport: Transport, subjects: ApiSubjects, *, timeout: timedelta, retry: Retry
+    ) -> None:
+        self.transport = transport
+        self.subjects = subjects
+        self.timeout = timeout
+        self.retry = retry
+        self.api_level: int | None = None
+        """The server's API level, learned from the last account info (None until then)."""
+
+    def deadline(self, timeout: Duration | NotGiven = NOT_GIVEN) -> float:
+        """Return the absolute deadline (anyio clock) for a call with ``timeout``.
+
+        Raises:
+            InvalidOptionError: the timeout is not positive or is under 0.5 s.
+        """
+        span = (
+            self.timeout
+            if isinstance(timeout, NotGiven)
+            else to_timedelta(timeout, name="timeout", minimum=MIN_TIMEOUT)
+        )
+        return anyio.current_time() + span.total_seconds()
+
+    def require_api_level(self, feature: str, level: int) -> dict[str, str]:
+        """Return the header a request for ``feature`` needs (ADR-44).
+
+        Raises:
+            UnsupportedApiLevelError: the server is known to be older than ``level``.
+        """
+        if self.api_level is not None and self.api_level < level:
+            raise UnsupportedApiLevelError(feature, level, self.api_level)
+        return {API_LEVEL_HEADER: str(level)}
+
+    async def request(
+        self,
+        rest: str,
+        body: Body,
+        reply_type: type[R],
+        *,
+        timeout: Duration | NotGiven = NOT_GIVEN,
+        retry: bool = False,
+        headers: dict[str, str] | None = None,
+        context: str | None = None,
+    ) -> R:
+        """Send ``$JS.API.<rest>`` and parse the reply as ``reply_type``.
+
+        Raises:
+            ApiError: the server answered with an error (the subclass for its code).
+            JetStreamUnavailableError: nothing answered.
+            JsmTimeoutError: no reply before the deadline.
+        """
+        msg = await self.request_msg(
+            rest, encode(body), timeout=timeout, retry=retry, headers=headers, context=context
+        )
+        return self.decode(msg.data, reply_type, subject=msg.subject, context=context)
+
+    async def request_msg(
+        self,
+        rest: str,
+        payload: bytes = b"",
+        *,
+        timeout: Duration | NotGiven = NOT_GIVEN,
+        retry: bool = False,
+        headers: dict[str, str] | None = None,
+        context: str | None = None,
+    ) -> NatsMsg:
+        """Send ``$JS.API.<rest>`` and return the raw reply message (for direct gets).
+
+        503 replies are retried when ``retry`` is set; other error bodies are left to the
+        caller, since raw replies are not always JSON.
+
+        Raises:
+            JetStreamUnavailableError: nothing answered.
+            JsmTimeoutError: no reply before the deadline.
+        """
+        subject = self.subjects.api(rest)
+        deadline = self.deadline(timeout)
+        policy = self.retry if retry else NO_RETRY
+        attempt = 1
+        while True:
+            remaining = deadline - anyio.current_time()
+            if remaining <= 0:
+                raise JsmTimeoutError(f"no reply on {subject!r} before the deadline")
+            try:
+                msg = await self.transport.request(
+                    subject, payload, timeout=remaining, headers=headers
+                )
+            except NoRespondersError:
+                if attempt >= policy.attempts:
+                    raise self._unavailable(subject, context) from None
+                reason = "no responders"
+            else:
+                if attempt >= policy.attempts or not _is_unavailable_reply(msg.data):
+                    return msg
+                reason = "503 reply"
+            delay = min(policy.delay(attempt), max(0.0, deadline - anyio.current_time()))
+            logger.debug(
+                "retrying %s after %s (attempt %d, %.3fs)", subject, reason, attempt, delay
+            )
+            await anyio.sleep(delay)
+            attempt += 1
+
+    def decode(
+        self, data: bytes, reply_type: type[R], *, subject: str, context: str | None = None
+    ) -> R:
+        """Parse a reply body: raise the typed error for ``{"error": …}``, else the model.
+
+        Raises:
+            ApiError: the body is an error reply.
+            UnexpectedReplyError: the body is not a valid reply.
+        """
+        raise_for_error(data, context=self._context(context))
+        try:
+            return reply_type.model_validate_json(data)
+        except pydantic.ValidationError as err:
+            raise UnexpectedReplyError(
+                f"could not parse the reply to {subject!r} as {reply_type.__name__}: "
+                f"{err.error_count()} problem(s), first: {err.errors()[0]['msg']}"
+            ) from err
+
+    async def account_info(self, *, timeout: Duration | NotGiven = NOT_GIVEN) -> AccountInfo:
+        """Ask ``$JS.API.INFO`` for the account's usage, limits and API level.
+
+        Raises:
+            JetStreamUnavailableError: JetStream is not enabled or not reachable.
+        """
+        info = await self.request("INFO", None, AccountInfo, timeout=timeout, retry=True)
+        self.api_level = info.api_level
+        return info
+
+    def _context(self, context: str | None) -> str:
+        where = self.subjects.describe()
+        return f"{context} {where}" if context else where
+
+    def _unavailable(self, subject: str, context: str | None) -> JetStreamUnavailableError:
+        about = f" for {context}" if context else ""
+        return JetStreamUnavailableError(
+            f"no JetStream server answered {subject!r}{about} ({self.subjects.describe()}); "
+            "check that JetStream is enabled for this account and that the domain or "
+            "API prefix is right"
+        )
+
+
+def encode(body: Body) -> bytes:
+    """Serialise a request body: a model (``None`` fields left out), a dict, or bytes."""
+    if body is None:
+        return b""
+    if isinstance(body, bytes):
+        return body
+    if isinstance(body, Model):
+        return body.to_wire_json()
+    return json.dumps(body, separators=(",", ":")).encode()
+
+
+def raise_for_error(data: bytes, *, context: str | None = None) -> None:
+    """Raise the typed :class:`ApiError` if ``data`` is an API error reply."""
+    if b'"error"' not in data:
+        return
+    try:
+        reply = json.loads(data)
+    except ValueError:
+        return
+    error = reply.get("error") if isinstance(reply, dict) else None
+    if isinstance(error, dict):
+        raise api_error(error, context=context)
+
+
+def _is_unavailable_reply(data: bytes) -> bool:
+    if b'"error"' not in data:
+        return False
+    try:
+        raise_for_error(data)
+    except ServiceUnavailableError:
+        return True
+    except ApiError:
+        return False
+    return False

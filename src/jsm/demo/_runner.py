@@ -1,0 +1,30 @@
+"""Runs the demo sections against an embedded server that it starts and stops itself."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+import jsm
+from jsm.demo._account import account_section
+from jsm.testing import run_server
+
+Say = Callable[[str], None]
+Section = Callable[[jsm.Manager, Say], Awaitable[None]]
+
+SECTIONS: list[tuple[str, Section]] = [
+    ("Account", account_section),
+]
+"""The tour, in order: (title, section)."""
+
+
+async def run_demo(say: Say) -> None:
+    """Start an embedded JetStream server, run every section on it, stop the server."""
+    async with run_server() as server:
+        say(f"embedded nats-server running at {server.client_url}")
+        async with jsm.connect(server.client_url) as js:
+            for title, section in SECTIONS:
+                say("")
+                say(f"== {title} ==")
+                await section(js, say)
+    say("")
+    say("server stopped; tour complete")

@@ -1,0 +1,208 @@
+"""The facade: :func:`connect` and :class:`Manager`, the entry points to everything else.
+
+A ``Manager`` holds the settings every call shares (domain or API prefix, timeout,
+retry policy, strict naming) over one NATS connection, and composes the per-concept
+managers. It owns no tasks or subscriptions, so it is cheap to create.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Self, TypedDict, Unpack
+
+import nats
+import nats.errors
+
+from jsm._constants import DEFAULT_TIMEOUT, MIN_TIMEOUT
+from jsm._errors_base import ClosedError, InvalidOptionError, JsmConnectionError
+from jsm._options import NOT_GIVEN, Duration, NotGiven, to_timedelta
+from jsm._transport import NatsClient, Transport
+from jsm.api import ApiClient, Retry
+from jsm.subjects import ApiSubjects
+
+if TYPE_CHECKING:
+    import ssl
+    from datetime import timedelta
+    from types import TracebackType
+
+    from jsm.models import AccountInfo
+
+__all__ = ["ConnectOptions", "Manager", "connect"]
+
+
+class ConnectOptions(TypedDict, total=False):
+    """Connection options passed through to nats-py (all optional)."""
+
+    name: str
+    user: str
+    password: str
+    token: str
+    user_credentials: str
+    nkeys_seed: str
+    nkeys_seed_str: str
+    tls: ssl.SSLContext
+    tls_hostname: str
+    tls_handshake_first: bool
+    connect_timeout: int
+    allow_reconnect: bool
+    reconnect_time_wait: int
+    max_reconnect_attempts: int
+    ping_interval: int
+    max_outstanding_pings: int
+    dont_randomize: bool
+    no_echo: bool
+    inbox_prefix: str
+    pending_size: int
+    flush_timeout: float
+    drain_timeout: int
+
+
+class Manager:
+    """Manage and use JetStream over one NATS connection.
+
+    ``Manager(nc)`` borrows a connection the application already has and never closes
+    it; :func:`connect` opens one and closes it on exit.
+
+    Args:
+        nc: a connected nats-py client.
+        domain: reach the JetStream of this domain (``$JS.<domain>.API``).
+        api_prefix: reach a JetStream API imported from another account under this prefix.
+        timeout: default deadline of each API call (at least 0.5 s).
+        retry: how to retry idempotent requests during leader elections.
+        strict: turn naming warnings (``:`` or long names) into errors.
+
+    Raises:
+        InvalidOptionError: domain and api_prefix together, a malformed one, or a bad timeout.
+    """
+
+    def __init__(
+        self,
+        nc: NatsClient,
+        *,
+        domain: str | None = None,
+        api_prefix: str | None = None,
+        timeout: Duration = DEFAULT_TIMEOUT,
+        retry: Retry | None = None,
+        strict: bool = False,
+    ) -> None:
+        if not isinstance(nc, NatsClient):
+            raise InvalidOptionError(
+                f"Manager needs a nats-py connection (nats.aio.client.Client), got {type(nc).__name__}; "
+                "use jsm.connect(url) to open one"
+            )
+        self._subjects = ApiSubjects(domain=domain, api_prefix=api_prefix)
+        self._timeout = to_timedelta(timeout, name="timeout", minimum=MIN_TIMEOUT)
+        self._strict = strict
+        self._transport = Transport(nc)
+        self._api = ApiClient(
+            self._transport, self._subjects, timeout=self._timeout, retry=retry or Retry()
+        )
+
+    @property
+    def nc(self) -> NatsClient:
+        """The NATS connection this manager uses."""
+        return self._transport.nc
+
+    @property
+    def domain(self) -> str | None:
+        """The JetStream domain requests go to, if any."""
+        return self._subjects.domain
+
+    @property
+    def api_prefix(self) -> str | None:
+        """The imported API prefix requests go to, if any."""
+        return self._subjects.api_prefix
+
+    @property
+    def timeout(self) -> timedelta:
+        """The default deadline of each API call."""
+        return self._timeout
+
+    @property
+    def strict(self) -> bool:
+        """Whether naming warnings are raised as errors."""
+        return self._strict
+
+    @property
+    def api(self) -> ApiClient:
+        """The low-level API client (for requests jsm has no method for)."""
+        return self._api
+
+    async def account_info(self, *, timeout: Duration | NotGiven = NOT_GIVEN) -> AccountInfo:
+        """Return the account's JetStream usage, limits (per tier) and the server's API level.
+
+        Raises:
+            JetStreamUnavailableError: JetStream is not enabled or the domain/prefix is wrong.
+            JsmTimeoutError: no reply in time.
+        """
+        return await self._api.account_info(timeout=timeout)
+
+    def __repr__(self) -> str:
+        return (
+            f"<jsm.Manager {self._subjects.describe()} timeout={self._timeout.total_seconds():g}s>"
+        )
+
+
+class connect:  # lower case: used like a function, ``async with jsm.connect(url) as js``
+    """Connect to NATS and yield a :class:`Manager` that owns the connection.
+
+    ``async with jsm.connect("nats://127.0.0.1:4222", domain="hub") as js: ...`` —
+    the connection is closed when the block ends. Options are checked before connecting.
+
+    Raises:
+        InvalidOptionError: bad domain/prefix/timeout (raised at the call).
+        JsmConnectionError: no server could be reached (raised on entering the block).
+    """
+
+    def __init__(
+        self,
+        servers: str | list[str] = "nats://127.0.0.1:4222",
+        *,
+        domain: str | None = None,
+        api_prefix: str | None = None,
+        timeout: Duration = DEFAULT_TIMEOUT,
+        retry: Retry | None = None,
+        strict: bool = False,
+        **options: Unpack[ConnectOptions],
+    ) -> None:
+        ApiSubjects(domain=domain, api_prefix=api_prefix)  # check before any network I/O
+        to_timedelta(timeout, name="timeout", minimum=MIN_TIMEOUT)
+        self._servers = servers
+        self._settings = {"domain": domain, "api_prefix": api_prefix}
+        self._timeout = timeout
+        self._retry = retry
+        self._strict = strict
+        self._options = options
+        self._manager: Manager | None = None
+
+    async def __aenter__(self) -> Manager:
+        if self._manager is not None:
+            raise ClosedError("this jsm.connect(...) was already entered; call jsm.connect again")
+        try:
+            nc = await nats.connect(self._servers, **self._options)
+        except (nats.errors.Error, OSError) as err:
+            raise JsmConnectionError(f"could not connect to {self._servers!r}: {err}") from err
+        self._manager = Manager(
+            nc,
+            domain=self._settings["domain"],
+            api_prefix=self._settings["api_prefix"],
+            timeout=self._timeout,
+            retry=self._retry,
+            strict=self._strict,
+        )
+        return self._manager
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        manager, self._manager = self._manager, None
+        if manager is not None and not manager.nc.is_closed:
+            await manager.nc.close()
+
+    def __enter__(self) -> Self:
+        raise TypeError("use 'async with jsm.connect(...)', not 'with'")
+
+    def __exit__(self, *args: object) -> None:  # pragma: no cover - __enter__ always raises
+        return None
