@@ -12,16 +12,96 @@ from jsm.models.account import AccountInfo as AccountInfo
 from jsm.models.account import AccountLimits as AccountLimits
 from jsm.models.account import ApiStats as ApiStats
 from jsm.models.account import TierInfo as TierInfo
+from jsm.models.stream import DiscardPolicy as DiscardPolicy
+from jsm.models.stream import ExternalStream as ExternalStream
+from jsm.models.stream import PersistMode as PersistMode
+from jsm.models.stream import Placement as Placement
+from jsm.models.stream import RePublish as RePublish
+from jsm.models.stream import RetentionPolicy as RetentionPolicy
+from jsm.models.stream import StorageType as StorageType
+from jsm.models.stream import StoreCompression as StoreCompression
+from jsm.models.stream import StreamConfig as StreamConfig
+from jsm.models.stream import StreamConsumerLimits as StreamConsumerLimits
+from jsm.models.stream import StreamConsumerSource as StreamConsumerSource
+from jsm.models.stream import StreamSource as StreamSource
+from jsm.models.stream import SubjectTransform as SubjectTransform
+from jsm.models.stream import WireTime as WireTime
+from jsm.models.stream_info import ApiErrorInfo as ApiErrorInfo
+from jsm.models.stream_info import ClusterInfo as ClusterInfo
+from jsm.models.stream_info import LostStreamData as LostStreamData
+from jsm.models.stream_info import PeerInfo as PeerInfo
+from jsm.models.stream_info import SourceInfo as SourceInfo
+from jsm.models.stream_info import StreamAlternate as StreamAlternate
+from jsm.models.stream_info import StreamCreateResponse as StreamCreateResponse
+from jsm.models.stream_info import StreamInfo as StreamInfo
+from jsm.models.stream_info import StreamInfoRequest as StreamInfoRequest
+from jsm.models.stream_info import StreamInfoResponse as StreamInfoResponse
+from jsm.models.stream_info import StreamLeaderStepdownRequest as StreamLeaderStepdownRequest
+from jsm.models.stream_info import StreamListResponse as StreamListResponse
+from jsm.models.stream_info import StreamMsgDeleteRequest as StreamMsgDeleteRequest
+from jsm.models.stream_info import StreamMsgGetRequest as StreamMsgGetRequest
+from jsm.models.stream_info import StreamMsgGetResponse as StreamMsgGetResponse
+from jsm.models.stream_info import StreamNamesResponse as StreamNamesResponse
+from jsm.models.stream_info import StreamPeerRemoveRequest as StreamPeerRemoveRequest
+from jsm.models.stream_info import StreamPurgeRequest as StreamPurgeRequest
+from jsm.models.stream_info import StreamPurgeResponse as StreamPurgeResponse
+from jsm.models.stream_info import StreamRestoreRequest as StreamRestoreRequest
+from jsm.models.stream_info import StreamRestoreResponse as StreamRestoreResponse
+from jsm.models.stream_info import StreamSnapshotRequest as StreamSnapshotRequest
+from jsm.models.stream_info import StreamSnapshotResponse as StreamSnapshotResponse
+from jsm.models.stream_info import StreamState as StreamState
+from jsm.models.stream_info import SuccessResponse as SuccessResponse
+from jsm.models.stream_info import WireStoredMessage as WireStoredMessage
 
 __all__ = [
     "AccountInfo",
     "AccountLimits",
+    "ApiErrorInfo",
     "ApiStats",
+    "ClusterInfo",
+    "DiscardPolicy",
+    "ExternalStream",
+    "LostStreamData",
     "Model",
     "Nanos",
+    "PeerInfo",
+    "PersistMode",
+    "Placement",
+    "RePublish",
     "ReplyModel",
+    "RetentionPolicy",
+    "SourceInfo",
+    "StorageType",
+    "StoreCompression",
+    "StreamAlternate",
+    "StreamConfig",
+    "StreamConsumerLimits",
+    "StreamConsumerSource",
+    "StreamCreateResponse",
+    "StreamInfo",
+    "StreamInfoRequest",
+    "StreamInfoResponse",
+    "StreamLeaderStepdownRequest",
+    "StreamListResponse",
+    "StreamMsgDeleteRequest",
+    "StreamMsgGetRequest",
+    "StreamMsgGetResponse",
+    "StreamNamesResponse",
+    "StreamPeerRemoveRequest",
+    "StreamPurgeRequest",
+    "StreamPurgeResponse",
+    "StreamRestoreRequest",
+    "StreamRestoreResponse",
+    "StreamSnapshotRequest",
+    "StreamSnapshotResponse",
+    "StreamSource",
+    "StreamState",
+    "SubjectTransform",
+    "SuccessResponse",
     "TierInfo",
     "WireEnum",
+    "WireStoredMessage",
+    "WireTime",
     "ns_to_timedelta",
     "timedelta_to_ns",
 ]

@@ -1,0 +1,309 @@
+"""Stream configuration: :class:`StreamConfig` and the types nested in it, with its enums.
+
+Fields are declared in the order nats-server writes them, so a configuration read from
+the server and written back with :meth:`StreamConfig.to_json` is the same JSON, byte
+for byte (Go's ``<``/``>``/``&`` escapes included). Fields the server leaves out when
+empty (``omitempty`` in Go) are ``Optional`` with ``None`` meaning "not sent; the server
+decides"; fields it always writes carry the server's defaults. Stream state and info
+replies live in :mod:`jsm.models.stream_info`; checks that span several fields (a mirror
+with subjects, …) live in :mod:`jsm.streams`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import UTC, datetime, timedelta
+from typing import Annotated, Any, Self
+
+import pydantic
+from pydantic import Field, PlainSerializer
+
+from jsm._errors_base import InvalidOptionError
+from jsm.models._base import Model, Nanos, WireEnum
+
+__all__ = [
+    "DiscardPolicy",
+    "ExternalStream",
+    "PersistMode",
+    "Placement",
+    "RePublish",
+    "RetentionPolicy",
+    "StorageType",
+    "StoreCompression",
+    "StreamConfig",
+    "StreamConsumerLimits",
+    "StreamConsumerSource",
+    "StreamSource",
+    "SubjectTransform",
+    "WireTime",
+    "go_json_escape",
+]
+
+
+# ----------------------------------------------------------------------- wire helpers
+
+
+def _go_time(value: datetime) -> str:
+    """Format a timestamp as Go's ``time.RFC3339Nano`` does (trailing zeros trimmed)."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    text = (
+        f"{value.year:04d}-{value.month:02d}-{value.day:02d}"
+        f"T{value.hour:02d}:{value.minute:02d}:{value.second:02d}"
+    )
+    if value.microsecond:
+        text += f".{value.microsecond:06d}".rstrip("0")
+    offset = value.utcoffset() or timedelta(0)
+    if not offset:
+        return text + "Z"
+    sign = "-" if offset < timedelta(0) else "+"
+    minutes = abs(int(offset.total_seconds())) // 60
+    return f"{text}{sign}{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+WireTime = Annotated[datetime, PlainSerializer(_go_time, return_type=str, when_used="json")]
+"""A timestamp, written as Go writes RFC 3339 (``Z`` for UTC, no trailing zeros).
+
+``datetime`` holds microseconds, so nanosecond digits the server sent are dropped.
+"""
+
+_GO_ESCAPES = {
+    "<": "\\u003c",
+    ">": "\\u003e",
+    "&": "\\u0026",
+    "\u2028": "\\u2028",
+    "\u2029": "\\u2029",
+}
+_GO_ESCAPE_RE = re.compile("[<>&\u2028\u2029]")
+
+
+def go_json_escape(text: str) -> str:
+    """Escape JSON text the way Go's ``encoding/json`` does (``<`` → ``\\u003c``, …).
+
+    These characters can only occur inside JSON strings, so replacing them in the
+    whole document is safe.
+    """
+    return _GO_ESCAPE_RE.sub(lambda match: _GO_ESCAPES[match.group()], text)
+
+
+# ---------------------------------------------------------------------------- enums
+
+
+class RetentionPolicy(WireEnum):
+    """When the stream may remove messages besides its limits."""
+
+    LIMITS = "limits"
+    INTEREST = "interest"
+    WORK_QUEUE = "workqueue"
+
+
+class StorageType(WireEnum):
+    """Where the stream keeps its messages."""
+
+    FILE = "file"
+    MEMORY = "memory"
+
+
+class DiscardPolicy(WireEnum):
+    """What happens when a limit is reached: drop the oldest messages or refuse new ones."""
+
+    OLD = "old"
+    NEW = "new"
+
+
+class StoreCompression(WireEnum):
+    """How a file stream compresses its blocks on disk."""
+
+    NONE = "none"
+    S2 = "s2"
+
+
+class PersistMode(WireEnum):
+    """How writes reach the disk: ``default`` (synced per the server) or ``async`` (batched)."""
+
+    DEFAULT = "default"
+    ASYNC = "async"
+
+
+# -------------------------------------------------------------------- nested types
+
+
+class SubjectTransform(Model):
+    """Rewrite subjects matching ``src`` into ``dest`` (mapping functions allowed)."""
+
+    src: str
+    dest: str
+
+
+class Placement(Model):
+    """Where replicas may live: a cluster name and/or server tags."""
+
+    cluster: str | None = None
+    tags: list[str] | None = None
+    preferred: str | None = None
+
+
+class ExternalStream(Model):
+    """A source or mirror in another JetStream domain or account.
+
+    ``api`` is the API prefix there (``$JS.<domain>.API`` for a domain); ``deliver`` an
+    optional delivery prefix imported from another account.
+    """
+
+    api: str
+    deliver: str = ""
+
+
+class StreamConsumerSource(Model):
+    """A durable consumer the server uses to source (instead of an ephemeral one)."""
+
+    name: str
+    deliver_subject: str
+
+
+class StreamSource(Model):
+    """One stream to mirror or source from, with an optional start point and filter."""
+
+    name: str
+    opt_start_seq: int | None = Field(default=None, ge=0)
+    opt_start_time: WireTime | None = None
+    filter_subject: str | None = None
+    subject_transforms: list[SubjectTransform] | None = None
+    external: ExternalStream | None = None
+    consumer: StreamConsumerSource | None = None
+
+
+class RePublish(Model):
+    """Publish each stored message again on ``dest`` (optionally headers only)."""
+
+    src: str | None = None
+    dest: str
+    headers_only: bool | None = None
+
+
+class StreamConsumerLimits(Model):
+    """Upper bounds (and defaults) for consumers of the stream."""
+
+    inactive_threshold: Nanos | None = None
+    max_ack_pending: int | None = None
+
+
+# ---------------------------------------------------------------------- the config
+
+
+class StreamConfig(Model):
+    """The configuration of a stream: all 38 fields the server knows.
+
+    ``StreamConfig(name="ORDERS", subjects=["orders.>"], max_age=timedelta(days=7))``.
+    Durations are ``timedelta``; integer nanoseconds are accepted only from JSON
+    (:meth:`from_json`). The model checks types; rules that span fields (a mirror may not
+    have subjects, replicas at most 5, …) are checked before anything is sent.
+    """
+
+    name: str
+    description: str | None = None
+    subjects: list[str] | None = None
+    retention: RetentionPolicy = RetentionPolicy.LIMITS
+    max_consumers: int = -1
+    max_msgs: int = -1
+    max_bytes: int = -1
+    max_age: Nanos = timedelta(0)
+    max_msgs_per_subject: int = -1
+    max_msg_size: int | None = None
+    discard: DiscardPolicy = DiscardPolicy.OLD
+    storage: StorageType = StorageType.FILE
+    num_replicas: int = 1
+    no_ack: bool | None = None
+    duplicate_window: Nanos | None = None
+    placement: Placement | None = None
+    mirror: StreamSource | None = None
+    sources: list[StreamSource] | None = None
+    compression: StoreCompression = StoreCompression.NONE
+    first_seq: int | None = Field(default=None, ge=0)
+    subject_transform: SubjectTransform | None = None
+    republish: RePublish | None = None
+    allow_direct: bool = False
+    mirror_direct: bool = False
+    discard_new_per_subject: bool | None = None
+    sealed: bool = False
+    deny_delete: bool = False
+    deny_purge: bool = False
+    allow_rollup_hdrs: bool = False
+    consumer_limits: StreamConsumerLimits = Field(default_factory=StreamConsumerLimits)
+    allow_msg_ttl: bool = False
+    subject_delete_marker_ttl: Nanos | None = None
+    allow_msg_counter: bool | None = None
+    allow_atomic: bool | None = None
+    allow_msg_schedules: bool | None = None
+    persist_mode: PersistMode | None = None
+    allow_batched: bool | None = None
+    metadata: dict[str, str] | None = None
+
+    @classmethod
+    def from_json(cls, data: bytes | str, *, allow_unknown: bool = False) -> Self:
+        """Read a ``stream.json`` file's contents (durations in nanoseconds).
+
+        The server's schema is closed, so a field it does not know is reported (a typo
+        would otherwise be sent and refused, or silently ignored by an older tool);
+        pass ``allow_unknown=True`` to keep such fields instead.
+
+        Raises:
+            InvalidOptionError: the text is not JSON, a value has the wrong type, or a
+                field is unknown.
+        """
+        try:
+            config = cls.model_validate_json(data)
+        except pydantic.ValidationError as err:
+            raise InvalidOptionError(_describe_validation(err)) from None
+        if not allow_unknown:
+            unknown = _unknown_fields(config)
+            if unknown:
+                raise InvalidOptionError(
+                    f"unknown field(s) in stream configuration: {', '.join(unknown)}; "
+                    "check the spelling against the StreamConfig fields"
+                )
+        return config
+
+    def to_json(self, *, indent: int | None = None) -> str:
+        """Write the configuration as ``stream.json`` text (nanosecond durations).
+
+        The compact form is what the server itself writes, byte for byte.
+        """
+        text = self.model_dump_json(by_alias=True, exclude_none=True)
+        if indent is not None:
+            text = json.dumps(json.loads(text), indent=indent, ensure_ascii=False)
+        return go_json_escape(text)
+
+    def with_changes(self, **changes: Any) -> Self:
+        """Return a validated copy with ``changes`` applied (the original is unchanged).
+
+        Raises:
+            InvalidOptionError: a changed value has the wrong type.
+        """
+        data = self.model_dump(exclude_none=True) | changes
+        try:
+            return type(self).model_validate(data)
+        except pydantic.ValidationError as err:
+            raise InvalidOptionError(_describe_validation(err)) from None
+
+
+def _describe_validation(err: pydantic.ValidationError) -> str:
+    problems = []
+    for item in err.errors()[:5]:
+        where = ".".join(str(part) for part in item["loc"]) or "config"
+        problems.append(f"{where}: {item['msg']}")
+    more = f" (and {err.error_count() - 5} more)" if err.error_count() > 5 else ""
+    return "invalid stream configuration: " + "; ".join(problems) + more
+
+
+def _unknown_fields(model: Model, path: str = "") -> list[str]:
+    found = [f"{path}{key!r}" for key in (model.model_extra or {})]
+    for name in type(model).model_fields:
+        value = getattr(model, name)
+        items = value if isinstance(value, list) else [value]
+        for index, item in enumerate(items):
+            if isinstance(item, Model):
+                where = f"{name}[{index}]" if isinstance(value, list) else name
+                found += _unknown_fields(item, f"{path}{where}.")
+    return found
