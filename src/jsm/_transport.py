@@ -164,3 +164,26 @@ def status_of(msg: NatsMsg) -> tuple[str, str] | None:
     if status is None:
         return None
     return status, headers.get(DESCRIPTION_HEADER, "")
+
+
+async def next_msg(sub: Subscription, *, timeout: float) -> NatsMsg:
+    """Wait for the next message of a callback-less subscription.
+
+    Raises:
+        JsmTimeoutError: nothing arrived within ``timeout`` seconds.
+        ClosedError: the subscription or connection was closed.
+    """
+    try:
+        return await sub.next_msg(timeout=timeout)
+    except nats.errors.TimeoutError as err:
+        raise JsmTimeoutError(f"no message on {sub.subject!r} within {timeout:g}s") from err
+    except (nats.errors.ConnectionClosedError, nats.errors.BadSubscriptionError) as err:
+        raise ClosedError(f"subscription to {sub.subject!r} is closed") from err
+
+
+async def unsubscribe(sub: Subscription) -> None:
+    """Remove a subscription; a closed connection or a second call is not an error."""
+    try:
+        await sub.unsubscribe()
+    except (nats.errors.ConnectionClosedError, nats.errors.BadSubscriptionError):
+        logger.debug("unsubscribe of %s after close ignored", sub.subject)

@@ -17,6 +17,7 @@ from jsm._errors_base import ClosedError, InvalidOptionError, JsmConnectionError
 from jsm._options import NOT_GIVEN, Duration, NotGiven, to_timedelta
 from jsm._transport import NatsClient, Transport
 from jsm.api import ApiClient, Retry
+from jsm.streams import StreamManager
 from jsm.subjects import ApiSubjects
 
 if TYPE_CHECKING:
@@ -126,6 +127,11 @@ class Manager:
     def api(self) -> ApiClient:
         """The low-level API client (for requests jsm has no method for)."""
         return self._api
+
+    @property
+    def streams(self) -> StreamManager:
+        """Streams: ``await js.streams.add(config)``, ``get``, ``list``, ``delete``, ``restore``."""
+        return StreamManager(self)
 
     async def account_info(self, *, timeout: Duration | NotGiven = NOT_GIVEN) -> AccountInfo:
         """Return the account's JetStream usage, limits (per tier) and the server's API level.

@@ -1,0 +1,201 @@
+"""``js.streams``: create, find, list, delete and restore streams.
+
+:class:`StreamManager` is cheap (a reference to the :class:`jsm.Manager`); it hands out
+:class:`jsm.Stream` handles for everything done to one stream.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from jsm._options import NOT_GIVEN, Duration, NotGiven
+from jsm.api import Page, Pager
+from jsm.models import StreamConfig, StreamListResponse, StreamNamesResponse
+from jsm.streams import _api
+from jsm.streams.stream import Stream
+from jsm.subjects import check_subject
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from jsm.manager import Manager
+    from jsm.models import StreamInfo
+    from jsm.streams.snapshot import Progress
+
+__all__ = ["StreamManager"]
+
+
+class StreamManager:
+    """Manage the streams of the account (in the manager's domain or API prefix).
+
+    Reached as ``js.streams``::
+
+        orders = await js.streams.add(jsm.StreamConfig(name="ORDERS", subjects=["orders.>"]))
+        async for info in js.streams.list(subject="orders.>"): ...
+    """
+
+    __slots__ = ("_js",)
+
+    def __init__(self, js: Manager) -> None:
+        self._js = js
+
+    def __repr__(self) -> str:
+        return f"<jsm.StreamManager of {self._js!r}>"
+
+    async def add(
+        self, config: StreamConfig, /, *, timeout: Duration | NotGiven = NOT_GIVEN
+    ) -> Stream:
+        """Create a stream and return its handle.
+
+        Adding a stream that already exists with the same configuration succeeds and
+        returns it; with a different configuration it fails. Everything that can be
+        checked locally is checked first, so a bad config creates nothing.
+
+        Raises:
+            InvalidNameError: the stream name breaks the naming rules.
+            InvalidOptionError: contradictory settings (a mirror with subjects, more than
+                5 replicas, …).
+            StreamNameExistError: a stream of that name exists with another configuration.
+            StreamSubjectOverlapError: another stream already captures one of the subjects.
+        """
+        return Stream(self._js, await _api.create(self._js, config, timeout=timeout))
+
+    async def update(
+        self, config: StreamConfig, /, *, timeout: Duration | NotGiven = NOT_GIVEN
+    ) -> Stream:
+        """Replace an existing stream's configuration and return its handle.
+
+        Raises:
+            InvalidOptionError: contradictory settings.
+            StreamNotFoundError: there is no such stream.
+            StreamInvalidConfigError: the server refused the change (e.g. storage type).
+        """
+        return Stream(self._js, await _api.update(self._js, config, timeout=timeout))
+
+    async def get(self, name: str, /, *, timeout: Duration | NotGiven = NOT_GIVEN) -> Stream:
+        """Return a handle on an existing stream (its info fetched once).
+
+        Raises:
+            InvalidNameError: the name breaks the naming rules.
+            StreamNotFoundError: there is no such stream.
+        """
+        return Stream(self._js, await self.info(name, timeout=timeout))
+
+    async def info(
+        self,
+        name: str,
+        /,
+        *,
+        deleted_details: bool = False,
+        subjects_filter: str | None = None,
+        timeout: Duration | NotGiven = NOT_GIVEN,
+    ) -> StreamInfo:
+        """Return a stream's current info.
+
+        Raises:
+            StreamNotFoundError: there is no such stream.
+        """
+        return await _api.fetch_info(
+            self._js.api,
+            name,
+            deleted_details=deleted_details,
+            subjects_filter=subjects_filter,
+            timeout=timeout,
+        )
+
+    async def delete(self, name: str, /, *, timeout: Duration | NotGiven = NOT_GIVEN) -> None:
+        """Delete a stream with all its messages and consumers.
+
+        Raises:
+            StreamNotFoundError: there is no such stream.
+        """
+        await _api.delete(self._js.api, name, timeout=timeout)
+
+    def list(
+        self, *, subject: str | None = None, timeout: Duration | NotGiven = NOT_GIVEN
+    ) -> Pager[StreamInfo]:
+        """Iterate the info of every stream (``async for``), optionally only those with a
+        subject overlapping ``subject``; pages are fetched as the iteration goes.
+
+        Raises:
+            InvalidNameError: ``subject`` is not a valid subject.
+        """
+        body = _list_body(subject)
+
+        async def fetch(offset: int) -> Page[StreamInfo]:
+            reply = await self._js.api.request(
+                "STREAM.LIST",
+                body | {"offset": offset},
+                StreamListResponse,
+                timeout=timeout,
+                retry=True,
+                context="stream list",
+            )
+            return Page(reply.streams or [], offset=offset, total=reply.total)
+
+        return Pager(fetch)
+
+    def names(
+        self, *, subject: str | None = None, timeout: Duration | NotGiven = NOT_GIVEN
+    ) -> Pager[str]:
+        """Iterate the name of every stream (``async for``), optionally filtered by subject.
+
+        Raises:
+            InvalidNameError: ``subject`` is not a valid subject.
+        """
+        body = _list_body(subject)
+
+        async def fetch(offset: int) -> Page[str]:
+            reply = await self._js.api.request(
+                "STREAM.NAMES",
+                body | {"offset": offset},
+                StreamNamesResponse,
+                timeout=timeout,
+                retry=True,
+                context="stream names",
+            )
+            return Page(reply.streams or [], offset=offset, total=reply.total)
+
+        return Pager(fetch)
+
+    async def restore(
+        self,
+        source: str | Path | Any,
+        /,
+        *,
+        name: str | None = None,
+        config: StreamConfig | None = None,
+        progress: Progress | None = None,
+        timeout: Duration | NotGiven = NOT_GIVEN,
+        **overrides: Any,
+    ) -> Stream:
+        """Restore a snapshot file (or binary file object) as a new stream.
+
+        The stream gets the configuration the snapshot was taken with, or ``config``,
+        changed by ``name`` and ``overrides``. A stream of that name must not exist: this
+        is checked before any data is sent.
+
+        Raises:
+            StreamNameExistError: a stream of the target name already exists.
+            InvalidOptionError: the file is not a jsm snapshot or the overrides are bad.
+            StreamRestoreError: the server could not restore it.
+        """
+        from jsm.streams.snapshot import restore_stream  # the snapshot module imports this one
+
+        info = await restore_stream(
+            self._js,
+            source,
+            name=name,
+            config=config,
+            overrides=overrides,
+            progress=progress,
+            timeout=timeout,
+        )
+        return Stream(self._js, info)
+
+
+def _list_body(subject: str | None) -> dict[str, object]:
+    if subject is None:
+        return {}
+    check_subject(subject, what="subject filter")
+    return {"subject": subject}
