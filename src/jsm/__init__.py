@@ -23,7 +23,32 @@ from jsm.manager import connect as connect
 from jsm.models import AccountInfo as AccountInfo
 from jsm.models import AccountLimits as AccountLimits
 from jsm.models import ApiStats as ApiStats
+from jsm.models import ClusterInfo as ClusterInfo
+from jsm.models import DiscardPolicy as DiscardPolicy
+from jsm.models import ExternalStream as ExternalStream
+from jsm.models import LostStreamData as LostStreamData
+from jsm.models import PeerInfo as PeerInfo
+from jsm.models import PersistMode as PersistMode
+from jsm.models import Placement as Placement
+from jsm.models import RePublish as RePublish
+from jsm.models import RetentionPolicy as RetentionPolicy
+from jsm.models import SourceInfo as SourceInfo
+from jsm.models import StorageType as StorageType
+from jsm.models import StoreCompression as StoreCompression
+from jsm.models import StreamAlternate as StreamAlternate
+from jsm.models import StreamConfig as StreamConfig
+from jsm.models import StreamConsumerLimits as StreamConsumerLimits
+from jsm.models import StreamConsumerSource as StreamConsumerSource
+from jsm.models import StreamInfo as StreamInfo
+from jsm.models import StreamSource as StreamSource
+from jsm.models import StreamState as StreamState
+from jsm.models import SubjectTransform as SubjectTransform
 from jsm.models import TierInfo as TierInfo
+from jsm.streams import SnapshotProgress as SnapshotProgress
+from jsm.streams import SnapshotResult as SnapshotResult
+from jsm.streams import StoredMessage as StoredMessage
+from jsm.streams import Stream as Stream
+from jsm.streams import StreamManager as StreamManager
 from jsm.subjects import ApiSubjects as ApiSubjects
 from jsm.subjects import MsgMetadata as MsgMetadata
 from jsm.subjects import SequencePair as SequencePair
@@ -37,16 +62,41 @@ __all__ = [
     "ApiError",
     "ApiStats",
     "ApiSubjects",
+    "ClusterInfo",
     "ConnectOptions",
+    "DiscardPolicy",
     "Duration",
+    "ExternalStream",
     "JsmError",
     "JsmWarning",
+    "LostStreamData",
     "Manager",
     "MsgMetadata",
     "NotGiven",
     "Pager",
+    "PeerInfo",
+    "PersistMode",
+    "Placement",
+    "RePublish",
+    "RetentionPolicy",
     "Retry",
     "SequencePair",
+    "SnapshotProgress",
+    "SnapshotResult",
+    "SourceInfo",
+    "StorageType",
+    "StoreCompression",
+    "StoredMessage",
+    "Stream",
+    "StreamAlternate",
+    "StreamConfig",
+    "StreamConsumerLimits",
+    "StreamConsumerSource",
+    "StreamInfo",
+    "StreamManager",
+    "StreamSource",
+    "StreamState",
+    "SubjectTransform",
     "TierInfo",
     "connect",
     "errors",
