@@ -319,7 +319,7 @@ class Stream:
 
         Raises:
             InvalidOptionError: ``seq`` is not a positive integer.
-            NoMessageFoundError: no message has that sequence.
+            SequenceNotFoundError: no message has that sequence (or it is already gone).
             StreamMsgDeleteFailedError: the server could not delete it (e.g. deny_delete).
         """
         _check_seq(seq, "seq")
