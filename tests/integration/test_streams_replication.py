@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
 import anyio
@@ -12,6 +11,8 @@ import jsm
 from jsm import errors
 
 if TYPE_CHECKING:
+    from collections.abc import Awaitable, Callable
+
     from jsm.testing import HubAndLeaf
 
 
@@ -23,7 +24,9 @@ async def put(js: jsm.Manager, subject: str, data: bytes = b"x") -> None:
 async def eventually(check: Callable[[], Awaitable[bool]], *, within: float = 15.0) -> None:
     """Poll ``check`` until it holds, failing after ``within`` seconds (no fixed sleeps)."""
     with anyio.fail_after(within):
-        while not await check():
+        while True:
+            if await check():
+                return
             await anyio.sleep(0.05)
 
 

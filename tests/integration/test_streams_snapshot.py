@@ -48,7 +48,9 @@ async def _fill(js: jsm.Manager, subject: str, total: int, size: int) -> int:
 
 async def _wait_for(stream: jsm.Stream, count: int) -> None:
     with anyio.fail_after(30):
-        while (await stream.info()).state.messages < count:
+        while True:
+            if (await stream.info()).state.messages >= count:
+                return
             await anyio.sleep(0.05)
 
 
