@@ -55,7 +55,10 @@ async def _wait_for(stream: jsm.Stream, count: int) -> None:
 
 
 async def _add_durable(js: jsm.Manager, stream: str, name: str) -> None:
-    body = {"stream_name": stream, "config": {"durable_name": name, "ack_policy": "explicit"}}
+    body: dict[str, object] = {
+        "stream_name": stream,
+        "config": {"durable_name": name, "ack_policy": "explicit"},
+    }
     await js.api.request(f"CONSUMER.CREATE.{stream}.{name}", body, ReplyModel)
 
 
