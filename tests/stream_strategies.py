@@ -27,6 +27,7 @@ from jsm.models import (
     StreamSource,
     SubjectTransform,
 )
+from jsm.models.stream import WireDatetime
 
 INT64 = 2**63 - 1
 INT32 = 2**31 - 1
@@ -50,6 +51,15 @@ timestamps = st.datetimes(
 transforms = st.builds(SubjectTransform, src=wildcard_subjects, dest=wildcard_subjects)
 
 
+def _with_nanos(when: datetime, nanos: int) -> datetime:
+    precise = WireDatetime.combine(when.date(), when.timetz())
+    precise.nanosecond = nanos
+    return precise
+
+
+precise_timestamps = timestamps | st.builds(_with_nanos, timestamps, st.integers(0, 999))
+
+
 def _opt(strategy: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
     return st.none() | strategy
 
@@ -58,7 +68,7 @@ sources = st.builds(
     StreamSource,
     name=names,
     opt_start_seq=_opt(st.integers(0, UINT64)),
-    opt_start_time=_opt(timestamps),
+    opt_start_time=_opt(precise_timestamps),
     filter_subject=_opt(wildcard_subjects),
     subject_transforms=_opt(st.lists(transforms, max_size=3)),
     external=_opt(st.builds(ExternalStream, api=subjects, deliver=st.just("") | subjects)),

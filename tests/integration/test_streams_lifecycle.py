@@ -171,3 +171,17 @@ async def test_config_read_back_is_the_servers_json_byte_for_byte(
     parsed = StreamInfoResponse.from_wire(raw.data)
     assert parsed.config.to_json() == expected
     assert f'"config":{expected}'.encode() in raw.data
+
+
+async def test_a_nanosecond_start_time_survives_the_round_trip(
+    js: jsm.Manager, unique_name: str
+) -> None:
+    await js.streams.add(jsm.StreamConfig(name=unique_name, subjects=[f"{unique_name}.>"]))
+    text = (
+        f'{{"name":"{unique_name}_M","mirror":{{"name":"{unique_name}",'
+        '"opt_start_time":"2025-06-01T12:00:00.123456789Z"}}'
+    )
+    mirror = await js.streams.add(jsm.StreamConfig.from_json(text))
+    raw = await js.nc.request(f"$JS.API.STREAM.INFO.{mirror.name}", b"", timeout=5)
+    assert b'"opt_start_time":"2025-06-01T12:00:00.123456789Z"' in raw.data
+    assert f'"config":{mirror.config.to_json()}'.encode() in raw.data

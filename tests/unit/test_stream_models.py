@@ -176,3 +176,17 @@ def test_stream_info_parses_state_cluster_and_sources() -> None:
     assert mirror is not None and mirror.error is not None and mirror.error.err_code == 10059
     clustered = StreamInfo.model_validate_json(SERVER_REPLIES[0])
     assert clustered.cluster is not None and clustered.cluster.leader == "probe"
+
+
+@pytest.mark.parametrize(
+    "stamp",
+    ["2025-01-01T00:00:00.123456789Z", "2025-01-01T00:00:00.1234567+05:30", "2025-01-01T00:00:00Z"],
+    ids=["nanos", "tenth-of-micro-offset", "whole-second"],
+)
+def test_nanosecond_timestamps_are_written_back_unchanged(stamp: str) -> None:
+    text = f'{{"name":"S","mirror":{{"name":"O","opt_start_time":"{stamp}"}}}}'
+    config = StreamConfig.from_json(text)
+    assert f'"opt_start_time":"{stamp}"' in config.to_json()
+    assert f'"opt_start_time":"{stamp}"' in config.with_changes(description="d").to_json()
+    when = config.mirror.opt_start_time if config.mirror else None
+    assert when is not None and when.microsecond in (123456, 0)

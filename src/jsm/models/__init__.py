@@ -25,6 +25,7 @@ from jsm.models.stream import StreamConsumerLimits as StreamConsumerLimits
 from jsm.models.stream import StreamConsumerSource as StreamConsumerSource
 from jsm.models.stream import StreamSource as StreamSource
 from jsm.models.stream import SubjectTransform as SubjectTransform
+from jsm.models.stream import WireDatetime as WireDatetime
 from jsm.models.stream import WireTime as WireTime
 from jsm.models.stream_info import ApiErrorInfo as ApiErrorInfo
 from jsm.models.stream_info import ClusterInfo as ClusterInfo
@@ -99,6 +100,7 @@ __all__ = [
     "SubjectTransform",
     "SuccessResponse",
     "TierInfo",
+    "WireDatetime",
     "WireEnum",
     "WireStoredMessage",
     "WireTime",

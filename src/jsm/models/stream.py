@@ -17,7 +17,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any, Self
 
 import pydantic
-from pydantic import Field, PlainSerializer
+from pydantic import Field, PlainSerializer, WrapValidator
 
 from jsm._errors_base import InvalidOptionError
 from jsm.models._base import Model, Nanos, WireEnum
@@ -36,12 +36,42 @@ __all__ = [
     "StreamConsumerSource",
     "StreamSource",
     "SubjectTransform",
+    "WireDatetime",
     "WireTime",
     "go_json_escape",
 ]
 
 
 # ----------------------------------------------------------------------- wire helpers
+
+
+class WireDatetime(datetime):
+    """A ``datetime`` that remembers the nanoseconds (digits 7 to 9) the wire carried.
+
+    It compares, hashes and calculates as a plain ``datetime``; only writing it back to
+    JSON uses the extra digits, so a timestamp read from the server is written unchanged.
+    """
+
+    nanosecond: int = 0
+    """Nanoseconds beyond ``microsecond`` (0–999)."""
+
+
+_FRACTION = re.compile(r"T\d\d:\d\d:\d\d[.,](\d{7,9})")
+
+
+def _keep_nanoseconds(value: object, handler: pydantic.ValidatorFunctionWrapHandler) -> object:
+    parsed = handler(value)
+    if not isinstance(value, str) or not isinstance(parsed, datetime):
+        return parsed
+    match = _FRACTION.search(value)
+    if match is None:
+        return parsed
+    extra = int(match.group(1)[6:].ljust(3, "0"))
+    if not extra:
+        return parsed
+    precise = WireDatetime.combine(parsed.date(), parsed.timetz())
+    precise.nanosecond = extra
+    return precise
 
 
 def _go_time(value: datetime) -> str:
@@ -52,8 +82,9 @@ def _go_time(value: datetime) -> str:
         f"{value.year:04d}-{value.month:02d}-{value.day:02d}"
         f"T{value.hour:02d}:{value.minute:02d}:{value.second:02d}"
     )
-    if value.microsecond:
-        text += f".{value.microsecond:06d}".rstrip("0")
+    nanos = value.microsecond * 1000 + getattr(value, "nanosecond", 0)
+    if nanos:
+        text += f".{nanos:09d}".rstrip("0")
     offset = value.utcoffset() or timedelta(0)
     if not offset:
         return text + "Z"
@@ -62,10 +93,15 @@ def _go_time(value: datetime) -> str:
     return f"{text}{sign}{minutes // 60:02d}:{minutes % 60:02d}"
 
 
-WireTime = Annotated[datetime, PlainSerializer(_go_time, return_type=str, when_used="json")]
+WireTime = Annotated[
+    datetime,
+    WrapValidator(_keep_nanoseconds),
+    PlainSerializer(_go_time, return_type=str, when_used="json"),
+]
 """A timestamp, written as Go writes RFC 3339 (``Z`` for UTC, no trailing zeros).
 
-``datetime`` holds microseconds, so nanosecond digits the server sent are dropped.
+Nanosecond digits read from JSON are kept (see :class:`WireDatetime`), so a timestamp
+the server sent is written back byte for byte.
 """
 
 _GO_ESCAPES = {
