@@ -1,0 +1,144 @@
+"""Stream management and message reads: jsm against nats-py, same work, same server, same run.
+
+Run: python -m bench.streams [nats://host:port]  (without a URL an embedded server is started)
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from typing import TYPE_CHECKING
+
+import nats
+
+import jsm
+from bench._common import Measurement, measure, report
+
+if TYPE_CHECKING:
+    from collections.abc import Awaitable, Callable
+
+STREAM = "BENCH_STREAMS"
+MESSAGES = 1_000
+READS = 1_000
+INFOS = 500
+CREATES = 100
+
+
+async def _fill(js: jsm.Manager) -> jsm.Stream:
+    stream = await js.streams.add(
+        jsm.StreamConfig(name=STREAM, subjects=["bench.streams.>"], allow_direct=True)
+    )
+    for index in range(MESSAGES):
+        await js.nc.publish(f"bench.streams.{index % 10}", os.urandom(256))
+    await js.nc.flush()
+    while True:
+        if (await stream.info()).state.messages >= MESSAGES:
+            break
+        await asyncio.sleep(0.01)
+    return stream
+
+
+async def _run(url: str) -> list[Measurement]:
+    results: list[Measurement] = []
+    async with jsm.connect(url) as js:
+        nc = await nats.connect(url)
+        raw = nc.jsm()
+        try:
+            stream = await _fill(js)
+
+            async def jsm_info() -> None:
+                for _ in range(INFOS):
+                    await stream.info()
+
+            async def nats_info() -> None:
+                for _ in range(INFOS):
+                    await raw.stream_info(STREAM)
+
+            async def jsm_get(direct: bool) -> None:
+                for seq in range(1, READS + 1):
+                    await stream.get_message(seq, direct=direct)
+
+            async def nats_get(direct: bool) -> None:
+                for seq in range(1, READS + 1):
+                    await raw.get_msg(STREAM, seq, direct=direct)
+
+            async def jsm_batch() -> None:
+                for start in range(1, READS + 1, 100):
+                    await stream.get_messages_batch(100, start_seq=start)
+
+            async def jsm_create() -> None:
+                for index in range(CREATES):
+                    made = await js.streams.add(
+                        jsm.StreamConfig(name=f"BJ{index}", subjects=[f"bench.j.{index}"])
+                    )
+                    await made.delete()
+
+            async def nats_create() -> None:
+                for index in range(CREATES):
+                    await raw.add_stream(name=f"BN{index}", subjects=[f"bench.n.{index}"])
+                    await raw.delete_stream(f"BN{index}")
+
+            pairs = [
+                ("info", INFOS, jsm_info, nats_info),
+                ("get (API)", READS, lambda: jsm_get(False), lambda: nats_get(False)),
+                ("get (direct)", READS, lambda: jsm_get(True), lambda: nats_get(True)),
+                ("add+delete", CREATES, jsm_create, nats_create),
+            ]
+            for label, count, ours, theirs in pairs:
+                results += await _best_of_alternating(label, count, ours, theirs)
+            results.append(await _best("jsm batch direct get", READS, jsm_batch))
+        finally:
+            await js.streams.delete(STREAM)
+            await nc.close()
+    return results
+
+
+ROUNDS = 3
+
+
+async def _best(name: str, count: int, work: Callable[[], Awaitable[None]]) -> Measurement:
+    runs = [await measure(name, count, work) for _ in range(ROUNDS)]
+    return min(runs, key=lambda run: run.seconds)
+
+
+async def _best_of_alternating(
+    label: str,
+    count: int,
+    ours: Callable[[], Awaitable[None]],
+    theirs: Callable[[], Awaitable[None]],
+) -> list[Measurement]:
+    """Run both sides ROUNDS times, alternating who goes first; keep each side's best."""
+    jsm_runs: list[Measurement] = []
+    nats_runs: list[Measurement] = []
+    for round_index in range(ROUNDS):
+        order = [(jsm_runs, ours, "jsm"), (nats_runs, theirs, "nats-py")]
+        for runs, work, who in order if round_index % 2 == 0 else reversed(order):
+            runs.append(await measure(f"{who} {label}", count, work))
+    return [min(runs, key=lambda run: run.seconds) for runs in (jsm_runs, nats_runs)]
+
+
+async def main(url: str | None) -> None:
+    if url is None:
+        from jsm.testing import run_server
+
+        async with run_server() as server:
+            results = await _run(server.client_url)
+    else:
+        results = await _run(url)
+    report(
+        "Streams: management and reads",
+        results,
+        {
+            "info jsm/nats-py": ("jsm info", "nats-py info"),
+            "get API jsm/nats-py": ("jsm get (API)", "nats-py get (API)"),
+            "get direct jsm/nats-py": ("jsm get (direct)", "nats-py get (direct)"),
+            "batch/single direct": ("jsm batch direct get", "nats-py get (direct)"),
+            "add+delete jsm/nats-py": ("jsm add+delete", "nats-py add+delete"),
+        },
+        unit="ops/s",
+    )
+
+
+if __name__ == "__main__":
+    asyncio.run(main(sys.argv[1] if len(sys.argv) > 1 else None))
