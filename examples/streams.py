@@ -10,6 +10,7 @@ import contextlib
 import sys
 import tempfile
 from datetime import timedelta
+from pathlib import Path
 
 import jsm
 from jsm import errors
@@ -81,10 +82,11 @@ async def tour(js: jsm.Manager) -> None:
 
     # Back up to a file and restore under another name.
     with tempfile.TemporaryDirectory() as folder:
-        backup = await orders.snapshot(folder)
-        print(f"snapshot: {backup.size:,} bytes in {backup.chunks} chunk(s) at {backup.path}")
+        path = Path(folder) / "orders.snapshot"
+        backup = await orders.snapshot(path)
+        print(f"snapshot: {backup.size:,} bytes in {backup.chunks} chunk(s)")
         restored = await js.streams.restore(
-            backup.path, name="EXAMPLE_ORDERS_RESTORED", subjects=["example.restored.>"]
+            path, name="EXAMPLE_ORDERS_RESTORED", subjects=["example.restored.>"]
         )
         print(f"restored {restored.name} with {restored.cached_info.state.messages} messages")
 

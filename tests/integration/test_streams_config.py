@@ -153,6 +153,21 @@ async def test_risky_names_warn_or_fail_in_strict_mode(
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         await js.streams.add(jsm.StreamConfig(name="PLAIN", subjects=["risky.plain"]))
+        assert (await js.streams.get("A:B")).name == "A:B"  # looking up does not warn again
+        await js.streams.delete("A:B")
+
+
+async def test_features_newer_than_the_server_fail_before_the_wire(
+    js: jsm.Manager, unique_name: str
+) -> None:
+    await js.account_info()
+    assert js.api.api_level is not None and js.api.api_level >= 1
+    js.api.api_level = 0  # pretend the server predates per-message TTLs (ADR-44)
+    with pytest.raises(jsm.errors.UnsupportedApiLevelError, match="level 1"):
+        await js.streams.add(
+            jsm.StreamConfig(name=unique_name, subjects=["ttl.>"], allow_msg_ttl=True)
+        )
+    await _assert_nothing_created(js)
 
 
 async def test_unknown_fields_in_stream_json_are_reported(js: jsm.Manager) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import tempfile
 from datetime import timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import anyio
@@ -38,9 +39,10 @@ async def streams_section(js: jsm.Manager, say: Callable[[str], None]) -> None:
             await anyio.sleep(0.05)
     say(f"mirror {mirror.name} caught up: {copied} messages")
     with tempfile.TemporaryDirectory() as folder:
-        backup = await orders.snapshot(folder)
+        path = Path(folder) / "orders.snapshot"
+        backup = await orders.snapshot(path)
         restored = await js.streams.restore(
-            backup.path, name="DEMO_RESTORED", subjects=["demo.restored.>"]
+            path, name="DEMO_RESTORED", subjects=["demo.restored.>"]
         )
     say(f"backup of {backup.size:,} bytes restored as {restored.name}")
     names = await js.streams.names().collect()

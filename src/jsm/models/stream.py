@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import re
 from datetime import UTC, datetime, timedelta
-from typing import Annotated, Any, Self
+from typing import Annotated, Self
 
 import pydantic
 from pydantic import Field, PlainSerializer, WrapValidator
@@ -311,7 +311,7 @@ class StreamConfig(Model):
             text = json.dumps(json.loads(text), indent=indent, ensure_ascii=False)
         return go_json_escape(text)
 
-    def with_changes(self, **changes: Any) -> Self:
+    def with_changes(self, **changes: object) -> Self:
         """Return a validated copy with ``changes`` applied (the original is unchanged).
 
         Raises:

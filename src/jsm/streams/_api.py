@@ -6,11 +6,12 @@ feature needs), then makes one request through :class:`jsm.api.ApiClient`.
 
 from __future__ import annotations
 
+import warnings
 from typing import TYPE_CHECKING
 
 import anyio
 
-from jsm._errors_base import JsmTimeoutError
+from jsm._errors_base import JsmTimeoutError, JsmWarning
 from jsm._options import NOT_GIVEN, Duration, NotGiven
 from jsm.models import (
     StreamCreateResponse,
@@ -27,7 +28,21 @@ if TYPE_CHECKING:
     from jsm.manager import Manager
     from jsm.models import StreamConfig
 
-__all__ = ["create", "delete", "fetch_info", "update"]
+__all__ = ["check_existing_name", "create", "delete", "fetch_info", "update"]
+
+
+def check_existing_name(name: str) -> None:
+    """Check a name used to look a stream up: the hard rules only.
+
+    A stream with a risky name (``:``, 32 characters or more) already exists once it can
+    be looked up, so only its creation warns.
+
+    Raises:
+        InvalidNameError: the name can never be a stream's.
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", JsmWarning)
+        check_name(name, kind="stream")
 
 
 def _context(name: str) -> str:
@@ -99,7 +114,7 @@ async def fetch_info(
         StreamNotFoundError: no such stream.
         JsmTimeoutError: the pages did not all arrive in time.
     """
-    check_name(name, kind="stream")
+    check_existing_name(name)
     if subjects_filter is None:
         # One page: no subject counts to merge, so no shared deadline to manage.
         return await api.request(
@@ -161,7 +176,7 @@ async def delete(api: ApiClient, name: str, *, timeout: Duration | NotGiven = NO
     Raises:
         StreamNotFoundError: no such stream.
     """
-    check_name(name, kind="stream")
+    check_existing_name(name)
     await api.request(
         f"STREAM.DELETE.{name}", None, SuccessResponse, timeout=timeout, context=_context(name)
     )

@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING
 
 from jsm._options import NOT_GIVEN, Duration, NotGiven
 from jsm.api import Page, Pager
@@ -160,14 +160,14 @@ class StreamManager:
 
     async def restore(
         self,
-        source: str | Path | Any,
+        source: str | Path | IO[bytes],
         /,
         *,
         name: str | None = None,
         config: StreamConfig | None = None,
         progress: Progress | None = None,
         timeout: Duration | NotGiven = NOT_GIVEN,
-        **overrides: Any,
+        **overrides: object,
     ) -> Stream:
         """Restore a snapshot file (or binary file object) as a new stream.
 

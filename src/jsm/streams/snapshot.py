@@ -15,7 +15,7 @@ import logging
 import struct
 from collections.abc import Callable
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, Final, Literal
+from typing import IO, TYPE_CHECKING, Final, Literal
 
 import anyio
 import pydantic
@@ -29,7 +29,7 @@ from jsm._generated_errors import (
     StreamSnapshotError,
 )
 from jsm._options import NOT_GIVEN, Duration, NotGiven, to_timedelta
-from jsm._transport import next_msg, status_of, unsubscribe
+from jsm._transport import NatsMsg, next_msg, status_of, unsubscribe
 from jsm.models import (
     StreamConfig,
     StreamCreateResponse,
@@ -144,7 +144,7 @@ class SnapshotResult:
 async def snapshot_stream(
     js: Manager,
     name: str,
-    destination: Destination | Any,
+    destination: Destination,
     *,
     progress: Progress | None = None,
     no_consumers: bool = False,
@@ -225,7 +225,7 @@ async def _receive(
             await unsubscribe(sub)
 
 
-def _check_end(msg: Any, name: str) -> None:
+def _check_end(msg: NatsMsg, name: str) -> None:
     status = status_of(msg)
     if status is None or status[0] in ("204", "200"):
         return
@@ -251,11 +251,11 @@ def _header(config: StreamConfig, state: StreamState) -> bytes:
 
 async def restore_stream(
     js: Manager,
-    source: Destination | Any,
+    source: Destination,
     *,
     name: str | None = None,
     config: StreamConfig | None = None,
-    overrides: dict[str, Any] | None = None,
+    overrides: dict[str, object] | None = None,
     progress: Progress | None = None,
     timeout: Duration | NotGiven = NOT_GIVEN,
 ) -> StreamInfo:
@@ -285,7 +285,7 @@ async def restore_stream(
 
 
 def _restore_config(
-    base: StreamConfig, name: str | None, overrides: dict[str, Any]
+    base: StreamConfig, name: str | None, overrides: dict[str, object]
 ) -> StreamConfig:
     unknown = sorted(set(overrides) - set(StreamConfig.model_fields))
     if unknown:

@@ -8,7 +8,7 @@ to :mod:`jsm.streams.snapshot`.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, overload
+from typing import IO, TYPE_CHECKING, overload
 
 from jsm._errors_base import InvalidOptionError
 from jsm._options import NOT_GIVEN, Duration, NotGiven
@@ -114,7 +114,7 @@ class Stream:
         self._info = await _api.update(self._js, config, timeout=timeout)
         return self
 
-    async def edit(self, *, timeout: Duration | NotGiven = NOT_GIVEN, **fields: Any) -> Stream:
+    async def edit(self, *, timeout: Duration | NotGiven = NOT_GIVEN, **fields: object) -> Stream:
         """Change some fields of the current configuration: ``await s.edit(max_age=...)``.
 
         The current configuration is read from the server first, the changes are
@@ -148,7 +148,7 @@ class Stream:
         await _api.delete(self._js.api, self.name, timeout=timeout)
 
     async def copy(
-        self, new_name: str, /, *, timeout: Duration | NotGiven = NOT_GIVEN, **overrides: Any
+        self, new_name: str, /, *, timeout: Duration | NotGiven = NOT_GIVEN, **overrides: object
     ) -> Stream:
         """Create a new, empty stream with this one's configuration and ``overrides``.
 
@@ -166,7 +166,7 @@ class Stream:
             for key, value in (current.metadata or {}).items()
             if not key.startswith(_SERVER_METADATA_PREFIX)
         }
-        changes: dict[str, Any] = {"name": new_name, "metadata": metadata or None}
+        changes: dict[str, object] = {"name": new_name, "metadata": metadata or None}
         config = current.with_changes(**(changes | overrides))
         return await self._js.streams.add(config, timeout=timeout)
 
@@ -366,7 +366,7 @@ class Stream:
 
     async def snapshot(
         self,
-        destination: str | Path | Any,
+        destination: str | Path | IO[bytes],
         /,
         *,
         progress: Progress | None = None,
@@ -395,7 +395,7 @@ class Stream:
         )
 
 
-def _check_field_names(fields: dict[str, Any]) -> None:
+def _check_field_names(fields: dict[str, object]) -> None:
     unknown = sorted(set(fields) - set(StreamConfig.model_fields))
     if unknown:
         raise InvalidOptionError(
