@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
+import anyio
 import pytest
 
 import jsm
 from jsm import errors
+
+if TYPE_CHECKING:
+    from collections.abc import Awaitable, Callable
+
+    from jsm.testing import NatsServer
 
 
 async def put(
@@ -169,3 +177,44 @@ async def test_purge_options_are_checked_locally(js: jsm.Manager, unique_name: s
     with pytest.raises(errors.InvalidNameError):
         await stream.purge(subject="bad..subject")
     assert (await stream.info()).state.messages == 9
+
+
+async def _store_dir(system_url: str) -> anyio.Path:
+    async with jsm.connect(system_url) as system:
+        reply = await system.nc.request("$SYS.REQ.SERVER.PING.VARZ", b"{}", timeout=5)
+    return anyio.Path(json.loads(reply.data)["data"]["jetstream"]["config"]["store_dir"])
+
+
+async def _on_disk(store: anyio.Path, stream: str, marker: bytes) -> bool:
+    async for block in store.glob(f"*/streams/{stream}/msgs/*.blk"):
+        if marker in await block.read_bytes():
+            return True
+    return False
+
+
+async def _until(check: Callable[[], Awaitable[bool]]) -> None:
+    with anyio.fail_after(10):
+        while True:
+            if await check():
+                return
+            await anyio.sleep(0.05)
+
+
+async def test_gdpr_erase_overwrites_the_payload_on_disk(
+    js: jsm.Manager, unique_name: str, nats_server: NatsServer
+) -> None:
+    store = await _store_dir(nats_server.system_url)
+    stream = await js.streams.add(jsm.StreamConfig(name=unique_name, subjects=[f"{unique_name}.>"]))
+    secret, kept = b"SECRET-" + unique_name.encode(), b"KEPT-" + unique_name.encode()
+    await put(js, f"{unique_name}.a", secret)
+    await put(js, f"{unique_name}.b", kept)
+    await _until(lambda: _on_disk(store, unique_name, secret))
+    await stream.delete_message(1, erase=True)
+    await _until(lambda: _not(_on_disk(store, unique_name, secret)))
+    assert await _on_disk(store, unique_name, kept)  # the scan does see stored payloads
+    with pytest.raises(errors.NoMessageFoundError):
+        await stream.get_message(1)
+
+
+async def _not(check: Awaitable[bool]) -> bool:
+    return not await check
