@@ -169,8 +169,14 @@ async def snapshot_stream(
         )
     wait = _seconds(js, timeout)
     path = await _target_path(destination, name)
-    async with _open(destination, path, "wb") as out:
-        return await _receive(js, name, out, path, size, no_consumers, wait, progress)
+    try:
+        async with _open(destination, path, "wb") as out:
+            return await _receive(js, name, out, path, size, no_consumers, wait, progress)
+    except BaseException:
+        if path is not None:  # a file we created: do not leave half a snapshot behind
+            with anyio.move_on_after(2, shield=True):
+                await anyio.Path(path).unlink(missing_ok=True)
+        raise
 
 
 async def _receive(
