@@ -17,7 +17,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Annotated, Self
 
 import pydantic
-from pydantic import Field, PlainSerializer, WrapValidator
+from pydantic import ConfigDict, Field, PlainSerializer, WrapValidator
 
 from jsm._errors_base import InvalidOptionError
 from jsm.models._base import Model, Nanos, WireEnum
@@ -237,44 +237,84 @@ class StreamConfig(Model):
     have subjects, replicas at most 5, …) are checked before anything is sent.
     """
 
+    model_config = ConfigDict(use_attribute_docstrings=True)
+
     name: str
+    """The stream's name (no whitespace, ``.``, ``*``, ``>``, ``/`` or ``\\``)."""
     description: str | None = None
+    """What the stream is for (up to 4096 characters)."""
     subjects: list[str] | None = None
+    """Subjects it captures (wildcards allowed); none for mirrors."""
     retention: RetentionPolicy = RetentionPolicy.LIMITS
+    """When messages may go besides the limits: limits, interest or work queue."""
     max_consumers: int = -1
+    """Most consumers the stream may have (-1: unlimited)."""
     max_msgs: int = -1
+    """Most messages kept (-1: unlimited)."""
     max_bytes: int = -1
+    """Most bytes kept (-1: unlimited)."""
     max_age: Nanos = timedelta(0)
+    """Oldest message kept (0: forever; else at least 100 ms)."""
     max_msgs_per_subject: int = -1
+    """Most messages kept per subject (-1: unlimited)."""
     max_msg_size: int | None = None
+    """Largest message accepted, in bytes (-1: the server's max payload)."""
     discard: DiscardPolicy = DiscardPolicy.OLD
+    """At a limit: drop the oldest messages, or refuse new ones."""
     storage: StorageType = StorageType.FILE
+    """File or memory storage (cannot change later)."""
     num_replicas: int = 1
+    """Copies kept in a cluster (1 to 5)."""
     no_ack: bool | None = None
+    """Do not acknowledge publishes."""
     duplicate_window: Nanos | None = None
+    """How long ``Nats-Msg-Id`` values are remembered for dedupe (server default 2 min)."""
     placement: Placement | None = None
+    """Which cluster or tagged servers hold the replicas."""
     mirror: StreamSource | None = None
+    """Make this stream a read-only copy of another."""
     sources: list[StreamSource] | None = None
+    """Streams whose messages are copied into this one."""
     compression: StoreCompression = StoreCompression.NONE
+    """On-disk compression of file storage."""
     first_seq: int | None = Field(default=None, ge=0)
+    """The sequence of the first message (not for mirrors)."""
     subject_transform: SubjectTransform | None = None
+    """Rewrite subjects of incoming messages before storing."""
     republish: RePublish | None = None
+    """Publish each stored message again on other subjects."""
     allow_direct: bool = False
+    """Answer direct gets from any replica (needed for batch and multi-last gets)."""
     mirror_direct: bool = False
+    """Let a mirror answer direct gets for its origin."""
     discard_new_per_subject: bool | None = None
+    """Apply discard-new per subject (needs discard new and max_msgs_per_subject)."""
     sealed: bool = False
+    """No more writes, deletes or purges; cannot be undone."""
     deny_delete: bool = False
+    """Refuse message deletes through the API; cannot be undone."""
     deny_purge: bool = False
+    """Refuse purges through the API; cannot be undone."""
     allow_rollup_hdrs: bool = False
+    """Accept the ``Nats-Rollup`` header (replace a subject's or the stream's messages)."""
     consumer_limits: StreamConsumerLimits = Field(default_factory=StreamConsumerLimits)
+    """Defaults and caps for this stream's consumers."""
     allow_msg_ttl: bool = False
+    """Accept per-message TTLs (``Nats-TTL``); cannot be turned off later."""
     subject_delete_marker_ttl: Nanos | None = None
+    """Leave a delete marker, kept this long, when limits remove a subject's last message."""
     allow_msg_counter: bool | None = None
+    """Make this a counter stream (``Nats-Incr``); fixed at creation."""
     allow_atomic: bool | None = None
+    """Accept atomic batch publishes."""
     allow_msg_schedules: bool | None = None
+    """Accept scheduled messages."""
     persist_mode: PersistMode | None = None
+    """How writes reach the disk; fixed at creation."""
     allow_batched: bool | None = None
+    """Accept fast (non-atomic) batch publishes."""
     metadata: dict[str, str] | None = None
+    """Free-form labels (the server adds ``_nats.*`` keys of its own)."""
 
     @classmethod
     def from_json(cls, data: bytes | str, *, allow_unknown: bool = False) -> Self:
