@@ -162,3 +162,13 @@ async def _fake_info(js: jsm.Manager) -> jsm.StreamInfo:
     made = await js.streams.add(jsm.StreamConfig(name="GONE", subjects=["gone.>"]))
     await made.delete()
     return made.cached_info
+
+
+async def test_unreadable_and_unwritable_paths_are_invalid_options(
+    js: jsm.Manager, unique_name: str, tmp_path: Path
+) -> None:
+    with pytest.raises(errors.InvalidOptionError, match="cannot read"):
+        await js.streams.restore(tmp_path / "absent.snapshot")
+    stream = await js.streams.add(jsm.StreamConfig(name=unique_name, subjects=[f"{unique_name}.>"]))
+    with pytest.raises(errors.InvalidOptionError, match="cannot write"):
+        await stream.snapshot(tmp_path / "no" / "such" / "dir" / "x.snapshot")

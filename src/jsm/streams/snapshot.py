@@ -415,7 +415,11 @@ class _open:  # lower case: used like open()
 
     async def __aenter__(self) -> AsyncFile[bytes]:
         if self._path is not None:
-            self._file = await anyio.open_file(self._path, self._mode)
+            try:
+                self._file = await anyio.open_file(self._path, self._mode)
+            except OSError as err:
+                verb = "read" if self._mode == "rb" else "write"
+                raise InvalidOptionError(f"cannot {verb} {self._path}: {err.strerror}") from err
             return self._file
         if not hasattr(self._given, "read" if "r" in self._mode else "write"):
             raise InvalidOptionError("expected a path or a binary file object")
