@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import uuid
 import warnings
 from typing import TYPE_CHECKING
@@ -13,6 +14,7 @@ from hypothesis import strategies as st
 
 import jsm
 from jsm import errors
+from jsm.streams._checks import check_stream_config
 from tests.stream_strategies import server_valid_configs
 
 if TYPE_CHECKING:
@@ -198,3 +200,54 @@ async def test_list_and_names_page_through_300_streams(js: jsm.Manager) -> None:
     assert sorted(even) == names[::2]
     odd = [info.config.name async for info in js.streams.list(subject="paged.odd.*")]
     assert sorted(odd) == names[1::2]
+
+
+risky_fields = st.fixed_dictionaries(
+    {},
+    optional={
+        "discard": st.sampled_from(["old", "new"]),
+        "discard_new_per_subject": st.booleans(),
+        "max_msgs_per_subject": st.sampled_from([-1, 0, 3]),
+        "retention": st.sampled_from(["limits", "interest", "workqueue"]),
+        "storage": st.sampled_from(["file", "memory"]),
+        "persist_mode": st.sampled_from(["default", "async"]),
+        "allow_msg_counter": st.booleans(),
+        "allow_msg_ttl": st.booleans(),
+        "allow_msg_schedules": st.booleans(),
+        "allow_atomic": st.booleans(),
+        "deny_purge": st.booleans(),
+        "allow_rollup_hdrs": st.booleans(),
+        "subject_delete_marker_ttl": st.sampled_from([0, 500_000_000, 2_000_000_000]),
+        "max_age": st.sampled_from([0, 50_000_000, 1_000_000_000, 3_600_000_000_000]),
+        "duplicate_window": st.sampled_from([0, 10_000_000, 2_000_000_000, 7_200_000_000_000]),
+        "mirror_direct": st.booleans(),
+    },
+)
+
+
+async def _local_and_server_verdicts(url: str, fields: dict[str, object]) -> tuple[str, str]:
+    name = f"D_{uuid.uuid4().hex[:10]}"
+    text = json.dumps({"name": name, "subjects": [f"{name.lower()}.>"]} | fields)
+    cfg = jsm.StreamConfig.from_json(text)
+    try:
+        check_stream_config(cfg)
+        local = ""
+    except jsm.errors.InvalidOptionError as err:
+        local = str(err)
+    async with jsm.connect(url) as js:
+        reply = await js.nc.request(f"$JS.API.STREAM.CREATE.{name}", text.encode(), timeout=5)
+        server = json.loads(reply.data).get("error", {}).get("description", "")
+        if not server:
+            await js.streams.delete(name)
+    return local, server
+
+
+@given(fields=risky_fields)
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+def test_local_checks_refuse_only_what_the_server_refuses(
+    nats_server: NatsServer, fields: dict[str, object]
+) -> None:
+    local, server = asyncio.run(_local_and_server_verdicts(nats_server.client_url, fields))
+    assert not local or server, f"refused locally ({local}) but the server accepts {fields}"
