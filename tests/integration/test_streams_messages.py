@@ -98,6 +98,11 @@ async def test_batch_direct_get_reads_a_range(js: jsm.Manager, unique_name: str)
     only = await stream.get_messages_batch(10, subject=f"{unique_name}.2")
     assert [m.seq for m in only] == [3, 6, 9]
     assert await stream.get_messages_batch(5, start_seq=50) == []
+    since = (await stream.get_message(7)).time
+    from_time = await stream.get_messages_batch(5, start_time=since)
+    assert from_time and from_time[0].seq <= 7 and from_time[-1].seq == 9
+    capped = await stream.get_messages_batch(9, max_bytes=1)
+    assert len(capped) == 1  # the server always sends at least one message
 
 
 async def test_multi_last_direct_get_returns_the_last_of_each_subject(
