@@ -185,3 +185,22 @@ async def test_a_nanosecond_start_time_survives_the_round_trip(
     raw = await js.nc.request(f"$JS.API.STREAM.INFO.{mirror.name}", b"", timeout=5)
     assert b'"opt_start_time":"2025-06-01T12:00:00.123456789Z"' in raw.data
     assert f'"config":{mirror.config.to_json()}'.encode() in raw.data
+
+
+async def test_add_or_update_creates_then_updates(js: jsm.Manager, unique_name: str) -> None:
+    created = await js.streams.add_or_update(config(unique_name))
+    assert created.config.max_msgs == -1
+    updated = await js.streams.add_or_update(config(unique_name, max_msgs=7))
+    assert updated.config.max_msgs == 7
+    assert updated.cached_info.created == created.cached_info.created
+
+
+async def test_name_by_subject_finds_the_capturing_stream(
+    js: jsm.Manager, unique_name: str
+) -> None:
+    await js.streams.add(config(unique_name))
+    assert await js.streams.name_by_subject(f"{unique_name}.x.y") == unique_name
+    with pytest.raises(errors.NoStreamError, match=r"nobody\.home"):
+        await js.streams.name_by_subject("nobody.home")
+    with pytest.raises(errors.InvalidNameError):
+        await js.streams.name_by_subject(f"{unique_name}.>")

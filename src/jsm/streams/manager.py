@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import IO, TYPE_CHECKING
 
+from jsm._errors_base import NoStreamError
+from jsm._generated_errors import StreamNotFoundError
 from jsm._options import NOT_GIVEN, Duration, NotGiven
 from jsm.api import Page, Pager
 from jsm.models import StreamConfig, StreamListResponse, StreamNamesResponse
@@ -71,6 +73,37 @@ class StreamManager:
             StreamInvalidConfigError: the server refused the change (e.g. storage type).
         """
         return Stream(self._js, await _api.update(self._js, config, timeout=timeout))
+
+    async def add_or_update(
+        self, config: StreamConfig, /, *, timeout: Duration | NotGiven = NOT_GIVEN
+    ) -> Stream:
+        """Make the stream match ``config``: update it if it exists, create it if not.
+
+        For declarative setups (a config kept in a file and applied on every deploy).
+
+        Raises:
+            InvalidOptionError: contradictory settings.
+            StreamInvalidConfigError: the existing stream cannot take the change.
+        """
+        try:
+            return await self.update(config, timeout=timeout)
+        except StreamNotFoundError:
+            return await self.add(config, timeout=timeout)
+
+    async def name_by_subject(
+        self, subject: str, /, *, timeout: Duration | NotGiven = NOT_GIVEN
+    ) -> str:
+        """Return the name of the stream that captures ``subject`` (a literal subject).
+
+        Raises:
+            InvalidNameError: ``subject`` is not a valid publish subject.
+            NoStreamError: no stream captures it.
+        """
+        check_subject(subject, allow_wildcards=False, what="subject")
+        names = await self.names(subject=subject, timeout=timeout).collect()
+        if not names:
+            raise NoStreamError(f"no stream captures subject {subject!r}")
+        return names[0]
 
     async def get(self, name: str, /, *, timeout: Duration | NotGiven = NOT_GIVEN) -> Stream:
         """Return a handle on an existing stream (its info fetched once).
