@@ -149,17 +149,19 @@ async def test_snapshot_options_are_checked(js: jsm.Manager, unique_name: str) -
         await stream.snapshot(object())  # type: ignore[arg-type]  # the error under test
 
 
-async def test_a_failed_snapshot_leaves_no_file(js: jsm.Manager, tmp_path: Path) -> None:
+async def test_a_failed_snapshot_leaves_no_file(
+    js: jsm.Manager, unique_name: str, tmp_path: Path
+) -> None:
     target = tmp_path / "missing.snapshot"
-    stream = jsm.Stream(js, await _fake_info(js))
+    stream = jsm.Stream(js, await _deleted_stream_info(js, unique_name))
     with pytest.raises(errors.StreamNotFoundError):
         await stream.snapshot(target)
     assert not target.exists()
 
 
-async def _fake_info(js: jsm.Manager) -> jsm.StreamInfo:
+async def _deleted_stream_info(js: jsm.Manager, name: str) -> jsm.StreamInfo:
     """Info of a stream that is deleted right after, so the handle points at nothing."""
-    made = await js.streams.add(jsm.StreamConfig(name="GONE", subjects=["gone.>"]))
+    made = await js.streams.add(jsm.StreamConfig(name=name, subjects=[f"{name}.>"]))
     await made.delete()
     return made.cached_info
 
