@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import io
+from typing import TYPE_CHECKING
 
 import anyio
 import pytest
 
 import jsm
 from jsm import errors
+
+if TYPE_CHECKING:
+    from jsm.testing import ImportingAccounts
 
 
 async def _exercise_management(js: jsm.Manager, name: str) -> jsm.Stream:
@@ -72,18 +76,24 @@ async def test_snapshot_and_restore_through_a_domain(
 
 
 async def test_streams_work_through_an_api_prefix(
-    js_imported: jsm.Manager, unique_name: str
+    js_imported: jsm.Manager, nats_accounts: ImportingAccounts, unique_name: str
 ) -> None:
     assert js_imported.api_prefix is not None
     stream = await _exercise_management(js_imported, unique_name)
-    # Data subjects are not imported, so the stream stays empty: reads report "no message".
     with pytest.raises(errors.NoMessageFoundError):
         await stream.get_message(1, direct=False)
-    with pytest.raises(errors.NoMessageFoundError):
-        await stream.get_message(1, direct=True)
-    assert await stream.get_messages_batch(5) == []
-    assert await stream.purge() == 0
-    copy = await stream.copy(f"{unique_name}_C", subjects=[f"{unique_name}_C.>"])
+    # The importer publishes on the exported subjects; reads come back through the prefix.
+    data_subject = f"{nats_accounts.publish_prefix}.{unique_name}"
+    await stream.edit(subjects=[f"{data_subject}.>"])
+    for index in range(3):
+        reply = await js_imported.nc.request(f"{data_subject}.{index}", b"i%d" % index, timeout=5)
+        assert b'"seq"' in reply.data, reply.data
+    await _wait_for(stream, 3)
+    assert (await stream.get_message(2, direct=False)).data == b"i1"
+    assert (await stream.get_message(3, direct=True)).data == b"i2"
+    assert [m.seq for m in await stream.get_messages_batch(5)] == [1, 2, 3]
+    assert await stream.purge(keep=1) == 2
+    copy = await stream.copy(f"{unique_name}_C", subjects=[f"{data_subject}_C.>"])
     assert copy.config.description == "via mapping"
     await copy.delete()
     await stream.delete()
