@@ -12,6 +12,23 @@ from jsm.models.account import AccountInfo as AccountInfo
 from jsm.models.account import AccountLimits as AccountLimits
 from jsm.models.account import ApiStats as ApiStats
 from jsm.models.account import TierInfo as TierInfo
+from jsm.models.consumer import AckPolicy as AckPolicy
+from jsm.models.consumer import ConsumerConfig as ConsumerConfig
+from jsm.models.consumer import DeliverPolicy as DeliverPolicy
+from jsm.models.consumer import PriorityPolicy as PriorityPolicy
+from jsm.models.consumer import ReplayPolicy as ReplayPolicy
+from jsm.models.consumer_info import ConsumerCreateRequest as ConsumerCreateRequest
+from jsm.models.consumer_info import ConsumerCreateResponse as ConsumerCreateResponse
+from jsm.models.consumer_info import ConsumerInfo as ConsumerInfo
+from jsm.models.consumer_info import ConsumerInfoResponse as ConsumerInfoResponse
+from jsm.models.consumer_info import ConsumerListResponse as ConsumerListResponse
+from jsm.models.consumer_info import ConsumerNamesResponse as ConsumerNamesResponse
+from jsm.models.consumer_info import ConsumerPauseRequest as ConsumerPauseRequest
+from jsm.models.consumer_info import ConsumerPauseResponse as ConsumerPauseResponse
+from jsm.models.consumer_info import ConsumerUnpinRequest as ConsumerUnpinRequest
+from jsm.models.consumer_info import PriorityGroupState as PriorityGroupState
+from jsm.models.consumer_info import PullRequest as PullRequest
+from jsm.models.consumer_info import SequenceInfo as SequenceInfo
 from jsm.models.stream import DiscardPolicy as DiscardPolicy
 from jsm.models.stream import ExternalStream as ExternalStream
 from jsm.models.stream import PersistMode as PersistMode
@@ -57,9 +74,21 @@ from jsm.models.stream_info import WireStoredMessage as WireStoredMessage
 __all__ = [
     "AccountInfo",
     "AccountLimits",
+    "AckPolicy",
     "ApiErrorInfo",
     "ApiStats",
     "ClusterInfo",
+    "ConsumerConfig",
+    "ConsumerCreateRequest",
+    "ConsumerCreateResponse",
+    "ConsumerInfo",
+    "ConsumerInfoResponse",
+    "ConsumerListResponse",
+    "ConsumerNamesResponse",
+    "ConsumerPauseRequest",
+    "ConsumerPauseResponse",
+    "ConsumerUnpinRequest",
+    "DeliverPolicy",
     "DiscardPolicy",
     "ExternalStream",
     "LostStreamData",
@@ -68,9 +97,14 @@ __all__ = [
     "PeerInfo",
     "PersistMode",
     "Placement",
+    "PriorityGroupState",
+    "PriorityPolicy",
+    "PullRequest",
     "RePublish",
+    "ReplayPolicy",
     "ReplyModel",
     "RetentionPolicy",
+    "SequenceInfo",
     "SourceInfo",
     "StorageType",
     "StoreCompression",

@@ -1,0 +1,218 @@
+"""Consumer configuration: :class:`ConsumerConfig` and its enums.
+
+Fields are declared in the order nats-server writes them (``server/consumer.go``), so a
+configuration read from the server and written back with :meth:`ConsumerConfig.to_json`
+is the same JSON. Fields the server leaves out when empty (``omitempty``) are
+``Optional`` with ``None`` meaning "not sent; the server decides"; the four it always
+writes (``deliver_policy``, ``ack_policy``, ``replay_policy``, ``num_replicas``) carry
+defaults. Rules that span fields (a start sequence with ``by_start_sequence``, …) are
+checked by :mod:`jsm.consumers` before anything is sent. Info and API replies live in
+:mod:`jsm.models.consumer_info`.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Self
+
+import pydantic
+from pydantic import ConfigDict, Field
+
+from jsm._errors_base import InvalidOptionError
+from jsm.models._base import Model, Nanos, WireEnum
+from jsm.models.stream import WireTime, go_json_escape
+
+__all__ = [
+    "AckPolicy",
+    "ConsumerConfig",
+    "DeliverPolicy",
+    "PriorityPolicy",
+    "ReplayPolicy",
+    "describe_validation",
+]
+
+
+class DeliverPolicy(WireEnum):
+    """Where in the stream a new consumer starts."""
+
+    ALL = "all"
+    LAST = "last"
+    NEW = "new"
+    BY_START_SEQUENCE = "by_start_sequence"
+    BY_START_TIME = "by_start_time"
+    LAST_PER_SUBJECT = "last_per_subject"
+
+
+class AckPolicy(WireEnum):
+    """Which acknowledgements the consumer expects."""
+
+    NONE = "none"
+    ALL = "all"
+    EXPLICIT = "explicit"
+    FLOW_CONTROL = "flow_control"
+
+
+class ReplayPolicy(WireEnum):
+    """Deliver stored messages as fast as possible, or at the pace they were stored."""
+
+    INSTANT = "instant"
+    ORIGINAL = "original"
+
+
+class PriorityPolicy(WireEnum):
+    """How pulls of a priority group share the messages (ADR-42)."""
+
+    NONE = "none"
+    OVERFLOW = "overflow"
+    PINNED_CLIENT = "pinned_client"
+    PRIORITIZED = "prioritized"
+
+
+class ConsumerConfig(Model):
+    """The configuration of a consumer: all 35 fields the server knows.
+
+    ``ConsumerConfig(durable_name="worker", ack_policy=AckPolicy.EXPLICIT)`` makes a
+    durable pull consumer; leave both names out for an ephemeral one, and set
+    ``deliver_subject`` for a push consumer. Durations are ``timedelta``.
+    """
+
+    model_config = ConfigDict(use_attribute_docstrings=True)
+
+    durable_name: str | None = None
+    """Name of a durable consumer (kept when idle); prefer ``name`` with no inactive threshold."""
+    name: str | None = None
+    """The consumer's name; the server makes one up when neither name is given."""
+    description: str | None = None
+    """What the consumer is for (up to 4096 characters)."""
+    deliver_policy: DeliverPolicy = DeliverPolicy.ALL
+    """Where to start: all, last, new, a start sequence or time, or last per subject."""
+    opt_start_seq: int | None = Field(default=None, ge=0)
+    """The first stream sequence, with ``deliver_policy=by_start_sequence``."""
+    opt_start_time: WireTime | None = None
+    """The first message time, with ``deliver_policy=by_start_time``."""
+    ack_policy: AckPolicy = AckPolicy.EXPLICIT
+    """Acknowledge each message (explicit), all up to one (all), or none."""
+    ack_wait: Nanos | None = None
+    """How long a delivered message may stay unacknowledged before redelivery (default 30 s)."""
+    max_deliver: int | None = None
+    """How many times a message is delivered at most (-1: unlimited)."""
+    backoff: list[Nanos] | None = None
+    """Redelivery delays, one per attempt (the last repeats); needs max_deliver above its length."""
+    filter_subject: str | None = None
+    """Deliver only messages on this subject (wildcards allowed)."""
+    filter_subjects: list[str] | None = None
+    """Deliver only messages on these subjects (several filters, ADR-34)."""
+    replay_policy: ReplayPolicy = ReplayPolicy.INSTANT
+    """Deliver as fast as possible, or at the pace the messages were stored."""
+    rate_limit_bps: int | None = Field(default=None, ge=0)
+    """Push only: cap delivery at this many bits per second."""
+    sample_freq: str | None = None
+    """Percentage of acks sampled as advisories, e.g. ``"100%"``."""
+    max_waiting: int | None = Field(default=None, ge=0)
+    """Pull only: most pull requests waiting at once (default 512)."""
+    max_ack_pending: int | None = None
+    """Most messages delivered and not yet acknowledged (-1: unlimited; default 1000)."""
+    flow_control: bool | None = None
+    """Push only: the server asks the client to confirm it keeps up (needs idle_heartbeat)."""
+    headers_only: bool | None = None
+    """Deliver headers only (and ``Nats-Msg-Size``), not the payloads."""
+    max_batch: int | None = Field(default=None, ge=0)
+    """Pull only: the largest batch a pull request may ask for."""
+    max_expires: Nanos | None = None
+    """Pull only: the longest expiry a pull request may ask for."""
+    max_bytes: int | None = Field(default=None, ge=0)
+    """Pull only: the most bytes a pull request may ask for."""
+    deliver_subject: str | None = None
+    """Push only: the subject messages are delivered to (makes this a push consumer)."""
+    deliver_group: str | None = None
+    """Push only: the queue group the delivery subscriptions must use."""
+    idle_heartbeat: Nanos | None = None
+    """Push only: send a heartbeat after this long without messages."""
+    inactive_threshold: Nanos | None = None
+    """Delete the consumer after this long without activity (ephemerals default to 5 s)."""
+    num_replicas: int = Field(default=0, ge=0, le=5)
+    """Replicas of the consumer's state (0: as many as the stream)."""
+    mem_storage: bool | None = None
+    """Keep the consumer's state in memory even on a file stream."""
+    direct: bool | None = None
+    """Internal to the server (mirrors and sources); not for applications."""
+    sourcing: bool | None = None
+    """Internal to the server (stream sourcing); not for applications."""
+    metadata: dict[str, str] | None = None
+    """Free-form labels (the server adds ``_nats.*`` keys of its own)."""
+    pause_until: WireTime | None = None
+    """Deliver nothing until this time (see ``consumers.pause``)."""
+    priority_groups: list[str] | None = None
+    """Pull only: the priority groups pull requests must name (exactly one for now)."""
+    priority_policy: PriorityPolicy | None = None
+    """Pull only: overflow, pinned client or prioritized (ADR-42)."""
+    priority_timeout: Nanos | None = None
+    """With ``pinned_client``: how long a pinned client may be silent before another is pinned."""
+
+    @property
+    def is_push(self) -> bool:
+        """Whether this configures a push consumer (it has a ``deliver_subject``)."""
+        return bool(self.deliver_subject)
+
+    @property
+    def consumer_name(self) -> str | None:
+        """The name the consumer will have: ``name``, else ``durable_name`` (None: ephemeral)."""
+        return self.name or self.durable_name
+
+    @classmethod
+    def from_json(cls, data: bytes | str, *, allow_unknown: bool = False) -> Self:
+        """Read a ``consumer.json`` file's contents (durations in nanoseconds).
+
+        A field the server does not know is reported (a typo would be sent and ignored);
+        pass ``allow_unknown=True`` to keep such fields instead.
+
+        Raises:
+            InvalidOptionError: the text is not JSON, a value has the wrong type, or a
+                field is unknown.
+        """
+        try:
+            config = cls.model_validate_json(data)
+        except pydantic.ValidationError as err:
+            raise InvalidOptionError(describe_validation(err, "consumer")) from None
+        unknown = sorted(config.model_extra or {})
+        if unknown and not allow_unknown:
+            raise InvalidOptionError(
+                f"unknown field(s) in consumer configuration: {', '.join(unknown)}; "
+                "check the spelling against the ConsumerConfig fields"
+            )
+        return config
+
+    def to_json(self, *, indent: int | None = None) -> str:
+        """Write the configuration as ``consumer.json`` text (nanosecond durations)."""
+        text = self.model_dump_json(by_alias=True, exclude_none=True)
+        if indent is not None:
+            text = json.dumps(json.loads(text), indent=indent, ensure_ascii=False)
+        return go_json_escape(text)
+
+    def with_changes(self, **changes: object) -> Self:
+        """Return a validated copy with ``changes`` applied (the original is unchanged).
+
+        Raises:
+            InvalidOptionError: an unknown field, or a changed value of the wrong type.
+        """
+        unknown = sorted(set(changes) - set(type(self).model_fields))
+        if unknown:
+            raise InvalidOptionError(
+                f"unknown consumer configuration field(s): {', '.join(unknown)}; "
+                "see jsm.ConsumerConfig for the fields"
+            )
+        data = self.model_dump(exclude_none=True) | changes
+        try:
+            return type(self).model_validate(data)
+        except pydantic.ValidationError as err:
+            raise InvalidOptionError(describe_validation(err, "consumer")) from None
+
+
+def describe_validation(err: pydantic.ValidationError, what: str) -> str:
+    """Summarise a pydantic error as one line naming the fields at fault."""
+    problems = []
+    for item in err.errors()[:5]:
+        where = ".".join(str(part) for part in item["loc"]) or "config"
+        problems.append(f"{where}: {item['msg']}")
+    more = f" (and {err.error_count() - 5} more)" if err.error_count() > 5 else ""
+    return f"invalid {what} configuration: " + "; ".join(problems) + more
