@@ -66,8 +66,10 @@ class Stream:
         """The configuration from :attr:`cached_info` (no I/O)."""
         return self._info.config
 
-    # Consumers of this stream are reached as ``stream.consumers``; that property is
-    # added by the consumers package (jsm.consumers), which owns everything about them.
+    # ---------------------------------------------------------------- consumers
+    # ``stream.consumers`` (the consumers of this stream, bound to ``self._js`` and
+    # ``self.name``) is added here by the consumers package, which owns everything
+    # about consumers; nothing in this module depends on it.
 
     def __repr__(self) -> str:
         return f"<jsm.Stream {self.name!r}>"
