@@ -54,16 +54,36 @@ from jsm.subjects import MsgMetadata as MsgMetadata
 from jsm.subjects import SequencePair as SequencePair
 
 __version__ = "0.1.0"
+from jsm.consumers import Consumer as Consumer
+from jsm.consumers import ConsumerManager as ConsumerManager
+from jsm.consumers import MessageStream as MessageStream
+from jsm.consumers import Msg as Msg
+from jsm.consumers import PushStream as PushStream
+from jsm.models import AckPolicy as AckPolicy
+from jsm.models import ConsumerConfig as ConsumerConfig
+from jsm.models import ConsumerInfo as ConsumerInfo
+from jsm.models import DeliverPolicy as DeliverPolicy
+from jsm.models import PriorityGroupState as PriorityGroupState
+from jsm.models import PriorityPolicy as PriorityPolicy
+from jsm.models import PullRequest as PullRequest
+from jsm.models import ReplayPolicy as ReplayPolicy
+from jsm.models import SequenceInfo as SequenceInfo
 
 __all__ = [
     "NOT_GIVEN",
     "AccountInfo",
     "AccountLimits",
+    "AckPolicy",
     "ApiError",
     "ApiStats",
     "ApiSubjects",
     "ClusterInfo",
     "ConnectOptions",
+    "Consumer",
+    "ConsumerConfig",
+    "ConsumerInfo",
+    "ConsumerManager",
+    "DeliverPolicy",
     "DiscardPolicy",
     "Duration",
     "ExternalStream",
@@ -71,15 +91,23 @@ __all__ = [
     "JsmWarning",
     "LostStreamData",
     "Manager",
+    "MessageStream",
+    "Msg",
     "MsgMetadata",
     "NotGiven",
     "Pager",
     "PeerInfo",
     "PersistMode",
     "Placement",
+    "PriorityGroupState",
+    "PriorityPolicy",
+    "PullRequest",
+    "PushStream",
     "RePublish",
+    "ReplayPolicy",
     "RetentionPolicy",
     "Retry",
+    "SequenceInfo",
     "SequencePair",
     "SnapshotProgress",
     "SnapshotResult",

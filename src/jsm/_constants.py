@@ -28,3 +28,41 @@ NAME_MAX_LENGTH = 255
 """The server's limit for stream, consumer and account names."""
 
 API_LEVEL_HEADER = "Nats-Required-Api-Level"
+
+# ------------------------------------------------------------------- consumers
+
+DEFAULT_FETCH_MAX_WAIT = timedelta(seconds=30)
+"""How long a pull request (``fetch``/``next``) waits for messages unless told otherwise."""
+
+MIN_PULL_EXPIRES = timedelta(milliseconds=10)
+"""Shorter pull expiries are rejected: the request would end before it reached the server."""
+
+CONSUME_MAX_MESSAGES = 500
+"""Messages a ``consume()`` loop keeps requested or buffered at once, unless told otherwise."""
+
+CONSUME_EXPIRES = timedelta(seconds=30)
+"""Expiry of each pull request a ``consume()`` loop sends (ADR-37)."""
+
+MIN_CONSUME_EXPIRES = timedelta(seconds=1)
+"""``consume()`` expiries below this only add pull-request churn (nats.go's minimum too)."""
+
+MAX_CONSUME_HEARTBEAT = timedelta(seconds=30)
+"""The default pull heartbeat is half the expiry, capped here (ADR-37)."""
+
+MIN_HEARTBEAT = timedelta(milliseconds=500)
+"""The shortest idle heartbeat accepted: faster ones cost more than they detect."""
+
+HEARTBEAT_TOLERANCE = 2
+"""Silence longer than this many heartbeat intervals counts as a missed heartbeat (ADR-37)."""
+
+BYTES_MODE_BUFFER = 1024
+"""Buffer bound of a ``consume(max_bytes=...)`` loop, whose message count is not known."""
+
+PUSH_BUFFER = 1024
+"""Buffer bound of a push subscription's message iterator."""
+
+CLEANUP_TIMEOUT = 2.0
+"""Seconds shielded cleanup (unsubscribe, deleting an ephemeral consumer) may take."""
+
+ORDERED_INACTIVE_THRESHOLD = timedelta(minutes=5)
+"""How long the server keeps an ordered consumer's ephemeral consumer without activity."""

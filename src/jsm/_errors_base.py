@@ -22,7 +22,10 @@ JsmError
 ├── UnsupportedApiLevelError
 ├── UnexpectedReplyError          a reply that does not parse
 ├── ClosedError
-└── JsmConnectionError            transport failure (also ConnectionError)
+├── JsmConnectionError            transport failure (also ConnectionError)
+├── AckError                      an ack that cannot be sent (twice, or ack policy none)
+├── WrongConsumerTypeError        a pull API on a push consumer, or the reverse
+└── MissedHeartbeatError          the server fell silent beyond the heartbeat tolerance
 ```
 """
 
@@ -31,6 +34,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 __all__ = [
+    "AckError",
     "ApiError",
     "BadRequestError",
     "ClosedError",
@@ -43,6 +47,7 @@ __all__ = [
     "JsmError",
     "JsmTimeoutError",
     "JsmWarning",
+    "MissedHeartbeatError",
     "NoStreamError",
     "NotFoundError",
     "PreconditionFailedError",
@@ -51,6 +56,7 @@ __all__ = [
     "TooManyRequestsError",
     "UnexpectedReplyError",
     "UnsupportedApiLevelError",
+    "WrongConsumerTypeError",
 ]
 
 
@@ -225,6 +231,18 @@ class ClosedError(JsmError):
 
 class JsmConnectionError(JsmError, ConnectionError):
     """The connection to the NATS server failed."""
+
+
+class AckError(JsmError):
+    """A message cannot be acknowledged: it already was, or its consumer takes no acks."""
+
+
+class WrongConsumerTypeError(JsmError):
+    """A pull API was used on a push consumer, or a push API on a pull consumer."""
+
+
+class MissedHeartbeatError(JsmError):
+    """The server sent neither messages nor heartbeats for longer than the tolerance."""
 
 
 def error_class_for(code: int, err_code: int, by_code: dict[int, type[ApiError]]) -> type[ApiError]:

@@ -54,6 +54,16 @@ class Transport:
         return bool(self._nc.is_closed)
 
     @property
+    def is_connected(self) -> bool:
+        """Whether the connection is up right now (not reconnecting, not closed)."""
+        return bool(self._nc.is_connected)
+
+    @property
+    def reconnects(self) -> int:
+        """How many times the connection has reconnected so far."""
+        return int(self._nc.stats.get("reconnects", 0))
+
+    @property
     def max_payload(self) -> int:
         """The largest message the server accepts, in bytes."""
         return int(self._nc.max_payload)

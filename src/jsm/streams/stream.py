@@ -12,6 +12,7 @@ from typing import IO, TYPE_CHECKING, overload
 
 from jsm._errors_base import InvalidOptionError
 from jsm._options import NOT_GIVEN, Duration, NotGiven
+from jsm.consumers import ConsumerManager
 from jsm.models import (
     StreamConfig,
     StreamLeaderStepdownRequest,
@@ -66,10 +67,10 @@ class Stream:
         """The configuration from :attr:`cached_info` (no I/O)."""
         return self._info.config
 
-    # ---------------------------------------------------------------- consumers
-    # ``stream.consumers`` (the consumers of this stream, bound to ``self._js`` and
-    # ``self.name``) is added here by the consumers package, which owns everything
-    # about consumers; nothing in this module depends on it.
+    @property
+    def consumers(self) -> ConsumerManager:
+        """The consumers of this stream: ``await stream.consumers.add(config)``, ``get``, …."""
+        return ConsumerManager(self._js, self.name)
 
     def __repr__(self) -> str:
         return f"<jsm.Stream {self.name!r}>"

@@ -1,0 +1,376 @@
+"""Continuous pulling: :class:`MessageStream`, what ``consumer.consume()`` yields (ADR-37).
+
+Inside ``async with``, a task group runs the pull loop. It keeps at most
+``max_messages`` (or ``max_bytes``) requested-or-buffered, pulls again when that falls
+to the threshold, checks the server's idle heartbeats, re-pulls after a reconnect, a
+leader change or missed heartbeats, and asks the server whether the consumer still
+exists when nobody answers. Messages reach the caller through a bounded memory object
+stream. Faults no re-pull can fix (consumer deleted, a push consumer, a refused
+request) end the iteration with a typed error, after the buffered messages. Leaving the
+block stops everything and unsubscribes; :meth:`MessageStream.drain` stops pulling and
+lets the buffer run out first.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from typing import TYPE_CHECKING, Self
+
+import anyio
+
+from jsm._constants import BYTES_MODE_BUFFER, CLEANUP_TIMEOUT, HEARTBEAT_TOLERANCE
+from jsm._errors_base import (
+    ClosedError,
+    JetStreamUnavailableError,
+    JsmError,
+    JsmTimeoutError,
+    MissedHeartbeatError,
+)
+from jsm._transport import status_of, unsubscribe
+from jsm.consumers.message import Msg
+from jsm.consumers.pull import Status, classify, pending_of
+from jsm.models import PullRequest
+
+if TYPE_CHECKING:
+    from collections.abc import Awaitable, Callable
+    from datetime import timedelta
+    from types import TracebackType
+
+    from anyio.abc import TaskGroup
+    from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStream
+    from nats.aio.subscription import Subscription
+
+    from jsm._transport import NatsMsg
+    from jsm.consumers.pull import PullTarget
+
+__all__ = ["ConsumeSettings", "MessageStream"]
+
+logger = logging.getLogger(__name__)
+
+_BYTES_MODE_BATCH = 1_000_000
+_MAX_CHECK_INTERVAL = 1.0
+_WARN_BACKOFF = 1.0
+
+
+class ConsumeSettings:
+    """The checked options of one ``consume()`` call."""
+
+    __slots__ = (
+        "expires",
+        "group",
+        "heartbeat",
+        "max_bytes",
+        "max_messages",
+        "min_ack_pending",
+        "min_pending",
+        "priority",
+        "raise_on_missed_heartbeat",
+        "threshold",
+    )
+
+    def __init__(
+        self,
+        *,
+        max_messages: int,
+        max_bytes: int | None,
+        expires: timedelta,
+        heartbeat: timedelta,
+        threshold: int,
+        group: str | None = None,
+        priority: int | None = None,
+        min_pending: int | None = None,
+        min_ack_pending: int | None = None,
+        raise_on_missed_heartbeat: bool = False,
+    ) -> None:
+        self.max_messages = max_messages
+        self.max_bytes = max_bytes
+        self.expires = expires
+        self.heartbeat = heartbeat
+        self.threshold = threshold
+        self.group = group
+        self.priority = priority
+        self.min_pending = min_pending
+        self.min_ack_pending = min_ack_pending
+        self.raise_on_missed_heartbeat = raise_on_missed_heartbeat
+
+
+class MessageStream:
+    """Messages of a pull consumer, pulled continuously: ``async for msg in messages``.
+
+    Made by :meth:`jsm.Consumer.consume`; use it as ``async with``. Iteration ends
+    normally after :meth:`drain`; a fault no re-pull can fix raises from ``__anext__``
+    (:class:`~jsm.errors.ConsumerNotFoundError` when the consumer is deleted,
+    :class:`~jsm.errors.WrongConsumerTypeError`, :class:`~jsm.errors.ClosedError`, …).
+    """
+
+    def __init__(
+        self,
+        target: PullTarget,
+        settings: ConsumeSettings,
+        *,
+        check_consumer: Callable[[], Awaitable[object]],
+    ) -> None:
+        self._target = target
+        self._settings = settings
+        self._check_consumer = check_consumer
+        bound = settings.max_messages if settings.max_bytes is None else BYTES_MODE_BUFFER
+        self._send: MemoryObjectSendStream[Msg]
+        self._recv: MemoryObjectReceiveStream[Msg]
+        self._send, self._recv = anyio.create_memory_object_stream[Msg](bound)
+        self._pending_msgs = 0
+        self._pending_bytes = 0
+        self._buffered_msgs = 0
+        self._buffered_bytes = 0
+        self._wake = anyio.Event()
+        self._last_seen = 0.0
+        self._not_before = 0.0
+        self._reconnects = target.transport.reconnects
+        self._no_responders = False
+        self._error: JsmError | None = None
+        self._sub: Subscription | None = None
+        self._tg: TaskGroup | None = None
+        # The loop's own scope: cancelling the task group's would cancel the caller's
+        # code too, which runs inside it between __aenter__ and __aexit__.
+        self._loop_scope = anyio.CancelScope()
+        self._entered = False
+
+    # ------------------------------------------------------------------ lifecycle
+
+    async def __aenter__(self) -> Self:
+        if self._entered:
+            raise ClosedError("this consume() was already entered; call consume() again")
+        self._entered = True
+        transport = self._target.transport
+        self._inbox = transport.new_inbox()
+        self._sub = await transport.subscribe(self._inbox, callback=self._on_msg)
+        self._last_seen = anyio.current_time()
+        self._tg = anyio.create_task_group()
+        await self._tg.__aenter__()
+        self._tg.start_soon(self._run)
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self._unsubscribe()
+        tg, self._tg = self._tg, None
+        if tg is not None:
+            tg.cancel_scope.cancel()
+            await tg.__aexit__(None, None, None)
+        self._send.close()
+        self._recv.close()
+
+    async def drain(self) -> None:
+        """Stop pulling; iteration yields what is buffered, then ends.
+
+        Messages the server sends after this are not received; unacknowledged ones
+        are redelivered after their ack wait.
+        """
+        await self._unsubscribe()
+        self._loop_scope.cancel()
+        self._send.close()
+
+    async def _unsubscribe(self) -> None:
+        sub, self._sub = self._sub, None
+        if sub is not None:
+            with anyio.move_on_after(CLEANUP_TIMEOUT, shield=True):
+                await unsubscribe(sub)
+
+    # ------------------------------------------------------------------ iteration
+
+    def __aiter__(self) -> Self:
+        return self
+
+    async def __anext__(self) -> Msg:
+        try:
+            msg = await self._recv.receive()
+        except (anyio.EndOfStream, anyio.ClosedResourceError):
+            if self._error is not None:
+                raise self._error from None
+            raise StopAsyncIteration from None
+        self._buffered_msgs -= 1
+        if self._settings.max_bytes is not None:
+            self._buffered_bytes -= _size(msg)
+        if self._needs_pull():
+            self._wake.set()
+        return msg
+
+    # ------------------------------------------------------------------ the callback
+
+    async def _on_msg(self, msg: NatsMsg) -> None:
+        self._last_seen = anyio.current_time()
+        status = status_of(msg)
+        if status is None:
+            await self._deliver(self._target.wrap(msg))
+            return
+        kind = classify(*status)
+        if kind is Status.HEARTBEAT:
+            return
+        if kind is Status.DONE:
+            count, size = pending_of(msg)
+            self._pending_msgs = max(0, self._pending_msgs - count)
+            self._pending_bytes = max(0, self._pending_bytes - size)
+        elif kind is Status.ERROR:
+            self._fail(self._target.error(*status))
+            return
+        else:
+            self._on_lost_pulls(kind, *status)
+        self._wake.set()
+
+    def _on_lost_pulls(self, kind: Status, status: str, description: str) -> None:
+        self._pending_msgs = 0
+        self._pending_bytes = 0
+        if kind is Status.PIN:
+            self._target.pin_id = None
+        elif kind is Status.NO_RESPONDERS:
+            self._no_responders = True
+        elif kind is Status.WARN:
+            logger.warning(
+                "pull on consumer %r refused for now: %s %s",
+                self._target.consumer,
+                status,
+                description,
+            )
+            self._not_before = anyio.current_time() + _WARN_BACKOFF
+        else:
+            logger.debug("pulls on %r lost: %s %s", self._target.consumer, status, description)
+
+    async def _deliver(self, msg: Msg) -> None:
+        self._pending_msgs = max(0, self._pending_msgs - 1)
+        self._buffered_msgs += 1
+        if self._settings.max_bytes is not None:
+            size = _size(msg)
+            self._pending_bytes = max(0, self._pending_bytes - size)
+            self._buffered_bytes += size
+        try:
+            self._send.send_nowait(msg)
+        except anyio.WouldBlock:
+            # Only after pulls were re-sent while older ones were still live.
+            try:
+                await self._send.send(msg)
+            except (anyio.BrokenResourceError, anyio.ClosedResourceError):
+                return
+        except (anyio.BrokenResourceError, anyio.ClosedResourceError):
+            return
+
+    def _fail(self, error: JsmError) -> None:
+        if self._error is None:
+            self._error = error
+        self._loop_scope.cancel()
+        self._send.close()
+
+    # ------------------------------------------------------------------ the pull loop
+
+    async def _run(self) -> None:
+        settings = self._settings
+        interval = min(settings.heartbeat.total_seconds(), _MAX_CHECK_INTERVAL)
+        with self._loop_scope:
+            try:
+                while True:
+                    await self._maybe_pull()
+                    with anyio.move_on_after(interval):
+                        await self._wake.wait()
+                    self._wake = anyio.Event()
+                    self._check_heartbeat()
+            except JsmError as err:
+                self._fail(err)
+
+    def _needs_pull(self) -> bool:
+        settings = self._settings
+        if settings.max_bytes is not None:
+            held = self._pending_bytes + self._buffered_bytes
+            return held <= settings.threshold and held < settings.max_bytes
+        held = self._pending_msgs + self._buffered_msgs
+        return held <= settings.threshold and held < settings.max_messages
+
+    async def _maybe_pull(self) -> None:
+        transport = self._target.transport
+        if transport.is_closed:
+            raise ClosedError("the NATS connection closed while consuming")
+        if transport.reconnects != self._reconnects:
+            self._reconnects = transport.reconnects
+            logger.warning("reconnected; pulling again on consumer %r", self._target.consumer)
+            self._pending_msgs = self._pending_bytes = 0
+        if self._no_responders:
+            await self._confirm_consumer()
+        if not transport.is_connected or anyio.current_time() < self._not_before:
+            return
+        if self._needs_pull():
+            await self._pull()
+
+    async def _confirm_consumer(self) -> None:
+        """Nobody served the pull: raise if the consumer is gone, else wait and pull again."""
+        self._no_responders = False
+        try:
+            await self._check_consumer()
+        except (JetStreamUnavailableError, JsmTimeoutError) as err:
+            logger.warning("consumer %r not reachable (%s); will retry", self._target.consumer, err)
+            self._not_before = anyio.current_time() + _WARN_BACKOFF
+
+    async def _pull(self) -> None:
+        settings = self._settings
+        if settings.max_bytes is not None:
+            batch = _BYTES_MODE_BATCH
+            max_bytes: int | None = settings.max_bytes - self._pending_bytes - self._buffered_bytes
+        else:
+            batch = settings.max_messages - self._pending_msgs - self._buffered_msgs
+            max_bytes = None
+        request = PullRequest(
+            batch=batch,
+            max_bytes=max_bytes,
+            expires=settings.expires,
+            idle_heartbeat=settings.heartbeat,
+            group=settings.group,
+            id=self._target.pin_id if settings.group is not None else None,
+            priority=settings.priority,
+            min_pending=settings.min_pending,
+            min_ack_pending=settings.min_ack_pending,
+        )
+        await self._target.transport.publish(
+            self._target.next_subject, request.to_wire_json(), reply=self._inbox
+        )
+        if self._pending_msgs == 0 and self._pending_bytes == 0:
+            self._last_seen = anyio.current_time()  # the heartbeat clock starts with the pull
+        self._pending_msgs += batch
+        self._pending_bytes += max_bytes or 0
+
+    def _check_heartbeat(self) -> None:
+        now = anyio.current_time()
+        idle = self._pending_msgs == 0 and self._pending_bytes == 0
+        if idle or not self._target.transport.is_connected:
+            self._last_seen = now  # no pull is live (or we are offline): nothing to expect
+            return
+        heartbeat = self._settings.heartbeat.total_seconds()
+        silence = now - self._last_seen
+        if silence <= HEARTBEAT_TOLERANCE * heartbeat:
+            return
+        message = (
+            f"consumer {self._target.consumer!r} of stream {self._target.stream!r} sent "
+            f"no heartbeat for {silence:.1f}s (expected every {heartbeat:g}s)"
+        )
+        if self._settings.raise_on_missed_heartbeat:
+            raise MissedHeartbeatError(message)
+        logger.warning("%s; pulling again", message)
+        self._pending_msgs = self._pending_bytes = 0
+        self._last_seen = now
+
+
+def _size(msg: Msg) -> int:
+    """Roughly what the server counts against ``max_bytes`` for one message."""
+    headers = msg.headers
+    extra = sum(len(k) + len(v) + 4 for k, v in headers.items()) if headers else 0
+    return len(msg.data) + len(msg.subject) + len(msg.reply) + extra
+
+
+def default_heartbeat(expires: timedelta, cap: timedelta, floor: timedelta) -> timedelta:
+    """ADR-37: half the expiry, capped, and not below the floor."""
+    return max(floor, min(expires / 2, cap))
+
+
+def default_threshold(limit: int) -> int:
+    """ADR-37: pull again when half the limit is used up."""
+    return max(0, math.floor(limit / 2))
