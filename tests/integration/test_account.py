@@ -55,7 +55,7 @@ async def test_api_prefix_from_the_importing_account(nats_accounts: ImportingAcc
         info = await js.account_info()
         assert info.api_level >= 1
     async with jsm.connect(nats_accounts.importer_url) as js:
-        with pytest.raises(errors.JetStreamUnavailableError, match="JetStream is enabled"):
+        with pytest.raises(errors.NotEnabledForAccountError):
             await js.account_info(timeout=1)
 
 
@@ -121,5 +121,11 @@ async def test_connect_closes_what_it_opened(nats_server: NatsServer) -> None:
 
 async def test_connect_to_nothing_raises_a_connection_error() -> None:
     with pytest.raises(errors.JsmConnectionError, match="could not connect"):
-        async with jsm.connect("nats://127.0.0.1:1", connect_timeout=1, max_reconnect_attempts=0):
+        async with jsm.connect(
+            "nats://127.0.0.1:1",
+            connect_timeout=1,
+            allow_reconnect=False,
+            max_reconnect_attempts=1,
+            reconnect_time_wait=0,
+        ):
             pass  # pragma: no cover

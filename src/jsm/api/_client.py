@@ -27,7 +27,7 @@ from jsm._errors_base import (
 from jsm._options import NOT_GIVEN, Duration, NotGiven, to_timedelta
 from jsm._transport import NoRespondersError, Transport
 from jsm.api._retry import NO_RETRY, Retry
-from jsm.errors import api_error
+from jsm.errors import NotEnabledError, NotEnabledForAccountError, api_error
 from jsm.models import AccountInfo, Model
 
 if TYPE_CHECKING:
@@ -221,6 +221,8 @@ def _is_unavailable_reply(data: bytes) -> bool:
         return False
     try:
         raise_for_error(data)
+    except (NotEnabledError, NotEnabledForAccountError):
+        return False  # a setting, not an election: retrying cannot help
     except ServiceUnavailableError:
         return True
     except ApiError:

@@ -1,0 +1,348 @@
+"""Server topologies for tests: single, cluster, hub + leaf, importing accounts, TLS, WebSocket.
+
+Each factory returns an object that starts its servers on ``with`` / ``async with`` (or
+``start()``) and stops every one of them on exit (or ``stop()``).
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import shutil
+import socket
+import ssl
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+from typing import TYPE_CHECKING, Self
+
+import anyio.to_thread
+import trustme
+
+from jsm.testing._probe import meta_leader
+from jsm.testing._server import ACCOUNTS_CONFIG, START_DEADLINE, NatsServer, ServerStartError
+
+if TYPE_CHECKING:
+    from types import TracebackType
+
+__all__ = [
+    "Cluster",
+    "HubAndLeaf",
+    "ImportingAccounts",
+    "TlsServer",
+    "run_cluster",
+    "run_encrypted_server",
+    "run_hub_and_leaf",
+    "run_importing_accounts",
+    "run_server",
+    "run_tls_server",
+    "run_websocket_server",
+]
+
+
+def _free_port() -> int:
+    # Route and leaf-node ports must be known before the peers start; the OS picks one.
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _jetstream_block(*, domain: str | None = None, extra: str = "") -> str:
+    domain_line = f"  domain: {domain}\n" if domain else ""
+    return f'jetstream {{\n  store_dir: "{{store_dir}}"\n{domain_line}{extra}}}\n'
+
+
+class _Group:
+    """Starts and stops several servers as one unit (both context-manager forms)."""
+
+    servers: list[NatsServer]
+
+    def start(self) -> None:
+        """Start every server (in order) and wait until each answers."""
+        try:
+            for server in self.servers:
+                server.start()
+            self._wait_ready()
+        except BaseException:
+            self.stop()
+            raise
+
+    def stop(self) -> None:
+        """Stop every server and remove their files."""
+        for server in reversed(self.servers):
+            server.stop()
+
+    def _wait_ready(self) -> None:
+        return None
+
+    def __enter__(self) -> Self:
+        self.start()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    async def __aenter__(self) -> Self:
+        await anyio.to_thread.run_sync(self.start)
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        with anyio.CancelScope(shield=True):
+            await anyio.to_thread.run_sync(self.stop)
+
+
+def run_server(
+    *,
+    jetstream: bool = True,
+    domain: str | None = None,
+    websocket: bool = False,
+    encryption_key: str | None = None,
+    max_payload: int | None = None,
+    extra_config: str = "",
+    name: str = "S1",
+) -> NatsServer:
+    """Return a single server (JetStream on unless ``jetstream=False``), not yet started."""
+    parts = [ACCOUNTS_CONFIG]
+    if jetstream:
+        cipher = f"  cipher: chachapoly\n  key: {encryption_key}\n" if encryption_key else ""
+        parts.append(_jetstream_block(domain=domain, extra=cipher))
+    if websocket:
+        parts.append('websocket { listen: "127.0.0.1:-1", no_tls: true }\n')
+    if max_payload is not None:
+        parts.append(f"max_payload: {max_payload}\n")
+    parts.append(extra_config)
+    return NatsServer(name, "".join(parts), jetstream_domain=domain, wait_for_jetstream=jetstream)
+
+
+def run_websocket_server() -> NatsServer:
+    """Return a JetStream server that also accepts WebSocket clients (``websocket_url``)."""
+    return run_server(websocket=True, name="WS")
+
+
+def run_encrypted_server() -> NatsServer:
+    """Return a JetStream server whose file store is encrypted at rest."""
+    return run_server(encryption_key=secrets.token_hex(16), name="ENC")
+
+
+class Cluster(_Group):
+    """A JetStream cluster of ``size`` servers joined by routes."""
+
+    def __init__(self, size: int = 3, *, name: str = "C1") -> None:
+        self.name = name
+        route_ports = [_free_port() for _ in range(size)]
+        routes = ", ".join(f"nats-route://127.0.0.1:{p}" for p in route_ports)
+        self.servers = [
+            NatsServer(
+                f"{name}-n{i + 1}",
+                ACCOUNTS_CONFIG
+                + _jetstream_block()
+                + f"cluster {{\n  name: {name}\n  listen: 127.0.0.1:{port}\n  routes: [{routes}]\n}}\n",
+                wait_for_jetstream=False,
+            )
+            for i, port in enumerate(route_ports)
+        ]
+
+    @property
+    def urls(self) -> list[str]:
+        """Client URLs of every node."""
+        return [s.client_url for s in self.servers]
+
+    @property
+    def system_urls(self) -> list[str]:
+        """System-account URLs of every node."""
+        return [s.system_url for s in self.servers]
+
+    def stop_node(self, index: int) -> None:
+        """Stop one node, keeping its store and port for :meth:`start_node`."""
+        self.servers[index].shutdown()
+
+    def start_node(self, index: int) -> None:
+        """Start a stopped node again and wait until the cluster has a meta leader."""
+        self.servers[index].start()
+        self._wait_ready()
+
+    def restart_node(self, index: int) -> None:
+        """Restart one node on the same ports with the same store."""
+        self.stop_node(index)
+        self.start_node(index)
+
+    def _wait_ready(self) -> None:
+        deadline = time.monotonic() + START_DEADLINE * 2
+        while time.monotonic() < deadline:
+            running = [s for s in self.servers if s.is_running]
+            leaders = {meta_leader(s.monitor_url) for s in running}
+            if None not in leaders and len(leaders) == 1:
+                return
+            time.sleep(0.1)
+        tails = "\n".join(f"--- {s.name}\n{s.log_tail(15)}" for s in self.servers)
+        raise ServerStartError(f"cluster {self.name} elected no meta leader:\n{tails}")
+
+
+def run_cluster(size: int = 3, *, name: str = "C1") -> Cluster:
+    """Return a ``size``-node JetStream cluster, not yet started."""
+    return Cluster(size, name=name)
+
+
+class HubAndLeaf(_Group):
+    """A hub server (JetStream domain ``hub``) and a leaf node with its own domain ``leaf``.
+
+    The leaf connects to the hub for both the application and the system account, so
+    each side reaches the other's JetStream through ``$JS.<domain>.API``.
+    """
+
+    hub_domain = "hub"
+    leaf_domain = "leaf"
+
+    def __init__(self) -> None:
+        leaf_port = _free_port()
+        self.hub = NatsServer(
+            "HUB",
+            ACCOUNTS_CONFIG
+            + _jetstream_block(domain=self.hub_domain)
+            + f"leafnodes {{ listen: 127.0.0.1:{leaf_port} }}\n",
+            jetstream_domain=self.hub_domain,
+        )
+        remotes = (
+            f'  {{ url: "nats-leaf://app:app@127.0.0.1:{leaf_port}", account: APP }},\n'
+            f'  {{ url: "nats-leaf://sys:sys@127.0.0.1:{leaf_port}", account: SYS }}\n'
+        )
+        self.leaf = NatsServer(
+            "LEAF",
+            ACCOUNTS_CONFIG
+            + _jetstream_block(domain=self.leaf_domain)
+            + f"leafnodes {{ remotes: [\n{remotes}] }}\n",
+            jetstream_domain=self.leaf_domain,
+        )
+        self.servers = [self.hub, self.leaf]
+
+    def _wait_ready(self) -> None:
+        deadline = time.monotonic() + START_DEADLINE
+        while time.monotonic() < deadline:
+            if _leaf_connected(self.hub.monitor_url):
+                return
+            time.sleep(0.05)
+        raise ServerStartError(f"the leaf node did not connect to the hub:\n{self.leaf.log_tail()}")
+
+
+def _leaf_connected(monitor_url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{monitor_url}/leafz", timeout=2) as reply:
+            return int(json.loads(reply.read()).get("leafnodes", 0)) >= 2
+    except (OSError, ValueError):
+        return False
+
+
+def run_hub_and_leaf() -> HubAndLeaf:
+    """Return a hub and a leaf node, each with its own JetStream domain, not yet started."""
+    return HubAndLeaf()
+
+
+IMPORTING_ACCOUNTS_CONFIG = """
+accounts {
+  APP: {
+    jetstream: enabled
+    users: [{user: app, password: app}]
+    exports: [
+      {service: "$JS.API.>", response_type: stream}
+      {service: "$JS.ACK.>"}
+      {service: "$JS.FC.>"}
+      {service: "imp.>"}
+      {stream: "deliver.>"}
+    ]
+  }
+  IMP: {
+    users: [{user: imp, password: imp}]
+    imports: [
+      {service: {account: APP, subject: "$JS.API.>"}, to: "JS.APP.API.>"}
+      {service: {account: APP, subject: "$JS.ACK.>"}}
+      {service: {account: APP, subject: "$JS.FC.>"}}
+      {service: {account: APP, subject: "imp.>"}}
+      {stream: {account: APP, subject: "deliver.>"}}
+    ]
+  }
+  SYS: { users: [{user: sys, password: sys}] }
+}
+system_account: SYS
+no_auth_user: app
+"""
+
+
+class ImportingAccounts(_Group):
+    """One server, two accounts: ``IMP`` imports the JetStream API of ``APP`` under a prefix.
+
+    From ``importer_url`` the API is reached as ``JS.APP.API.…``; publishes on
+    ``imp.>`` reach APP's streams, acks (``$JS.ACK.>``) and flow control go back, and
+    push deliveries on ``deliver.>`` are imported.
+    """
+
+    api_prefix = "JS.APP.API"
+    publish_prefix = "imp"
+    deliver_prefix = "deliver"
+
+    def __init__(self) -> None:
+        self.server = NatsServer("ACCTS", IMPORTING_ACCOUNTS_CONFIG + _jetstream_block())
+        self.servers = [self.server]
+
+    @property
+    def importer_url(self) -> str:
+        """URL of the importing account's user."""
+        return f"nats://imp:imp@127.0.0.1:{self.server.client_port}"
+
+    @property
+    def exporter_url(self) -> str:
+        """URL of the exporting (JetStream) account."""
+        return self.server.client_url
+
+
+def run_importing_accounts() -> ImportingAccounts:
+    """Return a server with an account importing another's JetStream API, not yet started."""
+    return ImportingAccounts()
+
+
+class TlsServer(_Group):
+    """A JetStream server that requires TLS, with certificates from a throwaway CA."""
+
+    def __init__(self) -> None:
+        self.ca = trustme.CA()
+        self._cert_dir = Path(tempfile.mkdtemp(prefix="jsm-tls-"))
+        leaf_cert = self.ca.issue_cert("127.0.0.1", "localhost")
+        cert = self._cert_dir / "server.pem"
+        key = self._cert_dir / "server.key"
+        leaf_cert.private_key_pem.write_to_path(str(key))
+        cert.write_bytes(b"".join(blob.bytes() for blob in leaf_cert.cert_chain_pems))
+        self.server = NatsServer(
+            "TLS",
+            ACCOUNTS_CONFIG
+            + _jetstream_block()
+            + f'tls {{ cert_file: "{cert}", key_file: "{key}", timeout: 5 }}\n',
+            ssl_context=self.client_ssl_context(),
+            scheme="tls",
+        )
+        self.servers = [self.server]
+
+    def client_ssl_context(self) -> ssl.SSLContext:
+        """An SSL context that trusts this server's CA."""
+        context = ssl.create_default_context(ssl.Purpose.SERVER_AUTH)
+        self.ca.configure_trust(context)
+        return context
+
+    def stop(self) -> None:
+        """Stop the server and remove its certificates."""
+        super().stop()
+        shutil.rmtree(self._cert_dir, ignore_errors=True)
+
+
+def run_tls_server() -> TlsServer:
+    """Return a TLS-only JetStream server, not yet started."""
+    return TlsServer()

