@@ -1,0 +1,20 @@
+"""``make demo`` (python -m jsm.demo) tours jsm on an embedded server and stops it."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+
+def test_demo_runs_every_section_and_stops_its_server() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "jsm.demo"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "== Account ==" in result.stdout
+    assert "JetStream API level" in result.stdout
+    assert result.stdout.rstrip().endswith("tour complete")
