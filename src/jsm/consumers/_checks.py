@@ -62,6 +62,13 @@ def _check_start(config: ConsumerConfig) -> None:
         raise InvalidOptionError("deliver_policy by_start_sequence needs opt_start_seq (≥ 1)")
     if policy == DeliverPolicy.BY_START_TIME and config.opt_start_time is None:
         raise InvalidOptionError("deliver_policy by_start_time needs opt_start_time")
+    if policy == DeliverPolicy.LAST_PER_SUBJECT and not (
+        config.filter_subject or config.filter_subjects
+    ):
+        raise InvalidOptionError(
+            "deliver_policy last_per_subject needs filter_subject or filter_subjects "
+            "(use '>' for every subject)"
+        )
     if config.opt_start_seq is not None and policy != DeliverPolicy.BY_START_SEQUENCE:
         raise InvalidOptionError(
             f"opt_start_seq needs deliver_policy by_start_sequence (got {policy.value!r})"

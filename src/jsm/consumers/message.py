@@ -13,9 +13,12 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING
 
+import anyio
+
+from jsm._constants import CLEANUP_TIMEOUT
 from jsm._errors_base import AckError, JsmTimeoutError
 from jsm._options import NOT_GIVEN, Duration, NotGiven, duration_seconds, to_timedelta
-from jsm._transport import NoRespondersError, status_of
+from jsm._transport import NoRespondersError, next_msg, status_of, unsubscribe
 from jsm.models._base import timedelta_to_ns
 from jsm.subjects import parse_ack_subject
 
@@ -179,13 +182,15 @@ class Msg:
         )
         expires = int(seconds * 1_000_000_000)
         body = _NEXT + b" " + json.dumps({"batch": 1, "expires": expires}).encode()
+        inbox = self._transport.new_inbox()
+        sub = await self._transport.subscribe(inbox)
         try:
-            reply = await self._transport.request(self.reply, body, timeout=seconds + 1.0)
-        except NoRespondersError:
-            raise JsmTimeoutError(
-                f"no next message after {self._describe()}: consumer gone"
-            ) from None
-        self._acked = "next"
+            await self._transport.publish(self.reply, body, reply=inbox)
+            self._acked = "next"
+            reply = await next_msg(sub, timeout=seconds + 1.0)
+        finally:
+            with anyio.move_on_after(CLEANUP_TIMEOUT, shield=True):
+                await unsubscribe(sub)
         if status_of(reply) is not None:
             raise JsmTimeoutError(f"no next message after {self._describe()} within {seconds:g}s")
         return Msg.from_nats(self._transport, reply, ack_none=self._ack_none)
