@@ -159,7 +159,7 @@ async def test_consume_survives_server_restart(
 ) -> None:
     """Every sequence is acked at least once; none is lost across a restart."""
     async with jsm.connect(
-        nats_server_fresh.client_url, max_reconnect_attempts=-1, reconnect_time_wait=0.2
+        nats_server_fresh.client_url, max_reconnect_attempts=-1, reconnect_time_wait=1
     ) as js:
         stream = await make_stream(js, unique_name, storage=jsm.StorageType.FILE)
         worker = await stream.consumers.add(jsm.ConsumerConfig(durable_name="w"))
