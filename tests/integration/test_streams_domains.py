@@ -98,3 +98,16 @@ async def test_streams_work_through_an_api_prefix(
     await copy.delete()
     await stream.delete()
     assert unique_name not in await js_imported.streams.names().collect()
+
+
+async def test_snapshots_through_a_prefix_need_their_data_subjects(
+    js_imported: jsm.Manager, nats_accounts: ImportingAccounts, unique_name: str
+) -> None:
+    subject = f"{nats_accounts.publish_prefix}.{unique_name}"
+    stream = await js_imported.streams.add(
+        jsm.StreamConfig(name=unique_name, subjects=[f"{subject}.>"])
+    )
+    await js_imported.nc.request(f"{subject}.a", b"x", timeout=5)
+    with pytest.raises(errors.JsmTimeoutError, match="imported"):
+        await stream.snapshot(io.BytesIO(), timeout=1)
+    await stream.delete(timeout=30)  # the server may hold the stream until it gives up sending

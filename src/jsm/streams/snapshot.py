@@ -21,7 +21,7 @@ import anyio
 import pydantic
 from anyio import AsyncFile
 
-from jsm._errors_base import InvalidOptionError, JsmTimeoutError
+from jsm._errors_base import InvalidOptionError, JetStreamUnavailableError, JsmTimeoutError
 from jsm._generated_errors import (
     StreamNameExistRestoreFailedError,
     StreamNotFoundError,
@@ -29,7 +29,7 @@ from jsm._generated_errors import (
     StreamSnapshotError,
 )
 from jsm._options import NOT_GIVEN, Duration, NotGiven, to_timedelta
-from jsm._transport import NatsMsg, next_msg, status_of, unsubscribe
+from jsm._transport import NatsMsg, NoRespondersError, next_msg, status_of, unsubscribe
 from jsm.models import (
     StreamConfig,
     StreamCreateResponse,
@@ -59,6 +59,10 @@ RESTORE_CHUNK_SIZE: Final = 128 * 1024
 FINISH_TIMEOUT: Final = 120.0
 """Seconds the server may take to unpack a restored stream after the last chunk."""
 _LENGTH: Final = struct.Struct(">Q")
+_IMPORT_HINT: Final = (
+    "; through an API prefix, snapshots and restores also need their data subjects "
+    "imported (the deliver inbox, and $JS.SNAPSHOT.RESTORE.>)"
+)
 _MAX_HEADER: Final = 16 * 1024 * 1024
 
 Destination = str | Path | IO[bytes]
@@ -225,7 +229,8 @@ async def _receive(
             config=reply.config, state=reply.state, size=done, chunks=chunks, path=path
         )
     except JsmTimeoutError as err:
-        raise JsmTimeoutError(f"stream {name!r} snapshot stalled: {err}") from err
+        hint = _IMPORT_HINT if js.api_prefix is not None else ""
+        raise JsmTimeoutError(f"stream {name!r} snapshot stalled: {err}{hint}") from err
     finally:
         with anyio.move_on_after(2, shield=True):
             await unsubscribe(sub)
@@ -327,14 +332,20 @@ async def _send(
     transport = js.api.transport
     size = min(RESTORE_CHUNK_SIZE, transport.max_payload)
     done = chunks = 0
-    while chunk := await data.read(size):
-        reply = await transport.request(deliver, chunk, timeout=wait)
-        if reply.data:
-            raise _restore_failed(name, reply.data)
-        done += len(chunk)
-        chunks += 1
-        _report(progress, name, done, chunks, expected, is_done=False)
-    final = await transport.request(deliver, b"", timeout=max(wait, FINISH_TIMEOUT))
+    try:
+        while chunk := await data.read(size):
+            reply = await transport.request(deliver, chunk, timeout=wait)
+            if reply.data:
+                raise _restore_failed(name, reply.data)
+            done += len(chunk)
+            chunks += 1
+            _report(progress, name, done, chunks, expected, is_done=False)
+        final = await transport.request(deliver, b"", timeout=max(wait, FINISH_TIMEOUT))
+    except NoRespondersError:
+        raise JetStreamUnavailableError(
+            f"the server's restore subject {deliver!r} for stream {name!r} is not reachable"
+            + _IMPORT_HINT * (js.api_prefix is not None)
+        ) from None
     info = js.api.decode(
         final.data, StreamCreateResponse, subject=deliver, context=f"stream {name!r} restore"
     )
