@@ -58,6 +58,7 @@ from jsm.consumers import Consumer as Consumer
 from jsm.consumers import ConsumerManager as ConsumerManager
 from jsm.consumers import MessageStream as MessageStream
 from jsm.consumers import Msg as Msg
+from jsm.consumers import OrderedConsumer as OrderedConsumer
 from jsm.consumers import PushStream as PushStream
 from jsm.models import AckPolicy as AckPolicy
 from jsm.models import ConsumerConfig as ConsumerConfig
@@ -95,6 +96,7 @@ __all__ = [
     "Msg",
     "MsgMetadata",
     "NotGiven",
+    "OrderedConsumer",
     "Pager",
     "PeerInfo",
     "PersistMode",

@@ -64,5 +64,11 @@ PUSH_BUFFER = 1024
 CLEANUP_TIMEOUT = 2.0
 """Seconds shielded cleanup (unsubscribe, deleting an ephemeral consumer) may take."""
 
+ORDERED_HEARTBEAT = timedelta(seconds=5)
+"""Idle heartbeat of an ordered consumer's pulls: a lost consumer is noticed within 10 s."""
+
+ORDERED_MAX_MESSAGES = 100
+"""Messages an ordered consumer keeps requested or buffered at once."""
+
 ORDERED_INACTIVE_THRESHOLD = timedelta(minutes=5)
 """How long the server keeps an ordered consumer's ephemeral consumer without activity."""

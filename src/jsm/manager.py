@@ -12,17 +12,20 @@ from typing import TYPE_CHECKING, Self, TypedDict, Unpack
 import nats
 import nats.errors
 
-from jsm._constants import DEFAULT_TIMEOUT, MIN_TIMEOUT
+from jsm._constants import DEFAULT_TIMEOUT, MIN_TIMEOUT, ORDERED_MAX_MESSAGES
 from jsm._errors_base import ClosedError, InvalidOptionError, JsmConnectionError
 from jsm._options import NOT_GIVEN, Duration, NotGiven, to_timedelta
 from jsm._transport import NatsClient, Transport
 from jsm.api import ApiClient, Retry
+from jsm.consumers._checks import check_consumer_config
+from jsm.consumers.ordered import OrderedConsumer, ordered_config, ordered_heartbeat
+from jsm.models import DeliverPolicy, ReplayPolicy
 from jsm.streams import StreamManager
-from jsm.subjects import ApiSubjects
+from jsm.subjects import ApiSubjects, check_name
 
 if TYPE_CHECKING:
     import ssl
-    from datetime import timedelta
+    from datetime import datetime, timedelta
     from types import TracebackType
 
     from jsm.models import AccountInfo
@@ -132,6 +135,52 @@ class Manager:
     def streams(self) -> StreamManager:
         """Streams: ``await js.streams.add(config)``, ``get``, ``list``, ``delete``, ``restore``."""
         return StreamManager(self)
+
+    def ordered_consumer(
+        self,
+        stream: str,
+        /,
+        *,
+        filter_subjects: list[str] | None = None,
+        deliver_policy: DeliverPolicy = DeliverPolicy.ALL,
+        start_seq: int | None = None,
+        start_time: datetime | None = None,
+        replay: ReplayPolicy = ReplayPolicy.INSTANT,
+        headers_only: bool = False,
+        max_messages: int = ORDERED_MAX_MESSAGES,
+        idle_heartbeat: Duration | None = None,
+    ) -> OrderedConsumer:
+        """Replay ``stream`` in order, gap-free, repairing itself (ADR-17).
+
+        ``async with js.ordered_consumer("ORDERS", start_seq=100) as msgs: async for m in msgs``.
+        ``start_seq`` / ``start_time`` imply the matching deliver policy; ``replay``
+        original replays at the pace the messages were stored. Messages take no acks.
+
+        Raises:
+            InvalidOptionError: contradictory options (raised here).
+            StreamNotFoundError: the stream does not exist (raised on entering).
+        """
+        check_name(stream, kind="stream", strict=self._strict)
+        config = ordered_config(
+            filter_subjects=filter_subjects,
+            deliver_policy=deliver_policy,
+            start_seq=start_seq,
+            start_time=start_time,
+            replay=replay,
+            headers_only=headers_only,
+        )
+        check_consumer_config(config)
+        if isinstance(max_messages, bool) or not isinstance(max_messages, int) or max_messages < 1:
+            raise InvalidOptionError(
+                f"max_messages must be a positive integer (got {max_messages!r})"
+            )
+        return OrderedConsumer(
+            self,
+            stream,
+            config=config,
+            max_messages=max_messages,
+            heartbeat=ordered_heartbeat(idle_heartbeat),
+        )
 
     async def account_info(self, *, timeout: Duration | NotGiven = NOT_GIVEN) -> AccountInfo:
         """Return the account's JetStream usage, limits (per tier) and the server's API level.

@@ -11,6 +11,14 @@ from jsm.consumers.consume import MessageStream as MessageStream
 from jsm.consumers.consumer import Consumer as Consumer
 from jsm.consumers.manager import ConsumerManager as ConsumerManager
 from jsm.consumers.message import Msg as Msg
+from jsm.consumers.ordered import OrderedConsumer as OrderedConsumer
 from jsm.consumers.push import PushStream as PushStream
 
-__all__ = ["Consumer", "ConsumerManager", "MessageStream", "Msg", "PushStream"]
+__all__ = [
+    "Consumer",
+    "ConsumerManager",
+    "MessageStream",
+    "Msg",
+    "OrderedConsumer",
+    "PushStream",
+]

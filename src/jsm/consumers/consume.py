@@ -114,10 +114,8 @@ class MessageStream:
         self._target = target
         self._settings = settings
         self._check_consumer = check_consumer
-        bound = settings.max_messages if settings.max_bytes is None else BYTES_MODE_BUFFER
         self._send: MemoryObjectSendStream[Msg]
         self._recv: MemoryObjectReceiveStream[Msg]
-        self._send, self._recv = anyio.create_memory_object_stream[Msg](bound)
         self._pending_msgs = 0
         self._pending_bytes = 0
         self._buffered_msgs = 0
@@ -135,15 +133,28 @@ class MessageStream:
         self._loop_scope = anyio.CancelScope()
         self._entered = False
 
+    @property
+    def buffered(self) -> int:
+        """How many received messages wait in the buffer for the iteration."""
+        return self._buffered_msgs
+
     # ------------------------------------------------------------------ lifecycle
 
     async def __aenter__(self) -> Self:
         if self._entered:
             raise ClosedError("this consume() was already entered; call consume() again")
         self._entered = True
+        settings = self._settings
+        bound = settings.max_messages if settings.max_bytes is None else BYTES_MODE_BUFFER
+        self._send, self._recv = anyio.create_memory_object_stream[Msg](bound)
         transport = self._target.transport
         self._inbox = transport.new_inbox()
-        self._sub = await transport.subscribe(self._inbox, callback=self._on_msg)
+        try:
+            self._sub = await transport.subscribe(self._inbox, callback=self._on_msg)
+        except BaseException:
+            self._send.close()
+            self._recv.close()
+            raise
         self._last_seen = anyio.current_time()
         self._tg = anyio.create_task_group()
         await self._tg.__aenter__()
@@ -156,13 +167,15 @@ class MessageStream:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        await self._unsubscribe()
-        tg, self._tg = self._tg, None
-        if tg is not None:
-            tg.cancel_scope.cancel()
-            await tg.__aexit__(None, None, None)
-        self._send.close()
-        self._recv.close()
+        try:
+            await self._unsubscribe()
+            tg, self._tg = self._tg, None
+            if tg is not None:
+                tg.cancel_scope.cancel()
+                await tg.__aexit__(None, None, None)
+        finally:
+            self._send.close()
+            self._recv.close()
 
     async def drain(self) -> None:
         """Stop pulling; iteration yields what is buffered, then ends.

@@ -104,9 +104,9 @@ class PushStream:
         self._heartbeat = heartbeat
         self._ack_none = ack_none
         self._where = where
+        self._bound = bound
         self._send: MemoryObjectSendStream[Msg]
         self._recv: MemoryObjectReceiveStream[Msg]
-        self._send, self._recv = anyio.create_memory_object_stream[Msg](bound)
         self._sub: Subscription | None = None
         self._tg: TaskGroup | None = None
         self._watch_scope = anyio.CancelScope()
@@ -119,9 +119,15 @@ class PushStream:
         if self._entered:
             raise ClosedError("this push() was already entered; call push() again")
         self._entered = True
-        self._sub = await self._transport.subscribe(
-            self._subject, queue=self._queue, callback=self._on_msg
-        )
+        self._send, self._recv = anyio.create_memory_object_stream[Msg](self._bound)
+        try:
+            self._sub = await self._transport.subscribe(
+                self._subject, queue=self._queue, callback=self._on_msg
+            )
+        except BaseException:
+            self._send.close()
+            self._recv.close()
+            raise
         self._last_seen = anyio.current_time()
         self._tg = anyio.create_task_group()
         await self._tg.__aenter__()
@@ -135,13 +141,15 @@ class PushStream:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        await self._unsubscribe()
-        tg, self._tg = self._tg, None
-        if tg is not None:
-            tg.cancel_scope.cancel()
-            await tg.__aexit__(None, None, None)
-        self._send.close()
-        self._recv.close()
+        try:
+            await self._unsubscribe()
+            tg, self._tg = self._tg, None
+            if tg is not None:
+                tg.cancel_scope.cancel()
+                await tg.__aexit__(None, None, None)
+        finally:
+            self._send.close()
+            self._recv.close()
 
     async def drain(self) -> None:
         """Stop receiving; iteration yields what is buffered, then ends."""
