@@ -127,6 +127,17 @@ class Consumer:
         """The (domain / prefix mapped) ``CONSUMER.MSG.NEXT`` subject of this consumer."""
         return self._js.api.subjects.api(f"CONSUMER.MSG.NEXT.{self.stream_name}.{self.name}")
 
+    def _check_group(self, group: str | None) -> None:
+        groups = self.config.priority_groups or []
+        where = context_of(self.stream_name, self.name)
+        if groups and group not in groups:
+            raise InvalidOptionError(
+                f"pulls on {where} must name one of its priority groups {groups} "
+                f"(got group={group!r})"
+            )
+        if group is not None and not groups:
+            raise InvalidOptionError(f"{where} has no priority groups; pull without group=")
+
     def _pull_target(self, api: str) -> PullTarget:
         if self.config.deliver_subject:
             raise WrongConsumerTypeError(
@@ -172,6 +183,7 @@ class Consumer:
             MissedHeartbeatError: ``heartbeat`` was set and the server fell silent.
         """
         target = self._pull_target("fetch")
+        self._check_group(group)
         if isinstance(batch, bool) or not isinstance(batch, int) or batch < 1:
             raise InvalidOptionError(f"batch must be a positive integer (got {batch!r})")
         _check_positive("max_bytes", max_bytes)
@@ -247,6 +259,7 @@ class Consumer:
             WrongConsumerTypeError: this is a push consumer (raised here).
         """
         target = self._pull_target("consume")
+        self._check_group(group)
         settings = _consume_settings(
             max_messages, max_bytes, expires, idle_heartbeat, threshold, group=group
         )
