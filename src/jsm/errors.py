@@ -17,8 +17,9 @@ from typing import Any
 
 from jsm import _generated_errors
 from jsm._errors_base import *  # noqa: F403 - the hand-written half of the tree
-from jsm._errors_base import ApiError, error_class_for
+from jsm._errors_base import ApiError
 from jsm._errors_base import __all__ as _base_all
+from jsm._errors_base import error_class_for as _error_class_for
 from jsm._generated_errors import *  # noqa: F403 - one class per server error code
 from jsm._generated_errors import ERRORS_BY_CODE
 
@@ -36,7 +37,7 @@ def api_error(error: dict[str, Any], *, context: str | None = None) -> ApiError:
     err_code = _as_int(error.get("err_code"))
     description = str(error.get("description") or "unknown error")
     extra = {k: v for k, v in error.items() if k not in ("code", "err_code", "description")}
-    cls = error_class_for(code, err_code, ERRORS_BY_CODE)
+    cls = _error_class_for(code, err_code, ERRORS_BY_CODE)
     return cls(code, err_code, description, context=context, extra=extra)
 
 
