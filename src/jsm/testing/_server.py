@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     import ssl
     from types import TracebackType
 
-__all__ = ["ACCOUNTS_CONFIG", "NatsServer", "ServerStartError"]
+__all__ = ["ACCOUNTS_CONFIG", "NatsServer", "ServerStartError", "StartStop"]
 
 logger = logging.getLogger(__name__)
 
@@ -84,7 +84,48 @@ class _LiveProcesses:
 _LIVE = _LiveProcesses()
 
 
-class NatsServer:
+class StartStop:
+    """Gives a class with blocking ``start()`` / ``stop()`` both context-manager forms.
+
+    ``async with`` runs the blocking calls in a worker thread; stopping is shielded from
+    cancellation so a cancelled test still stops its servers.
+    """
+
+    def start(self) -> None:
+        """Start (overridden)."""
+        raise NotImplementedError
+
+    def stop(self) -> None:
+        """Stop (overridden)."""
+        raise NotImplementedError
+
+    def __enter__(self) -> Self:
+        self.start()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    async def __aenter__(self) -> Self:
+        await anyio.to_thread.run_sync(self.start)
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        with anyio.CancelScope(shield=True):
+            await anyio.to_thread.run_sync(self.stop)
+
+
+class NatsServer(StartStop):
     """A nats-server process bound to 127.0.0.1, with JetStream and a temporary store.
 
     Use it as a context manager (``with`` or ``async with``) or call :meth:`start` and
@@ -213,33 +254,6 @@ class NatsServer:
         except OSError:
             return "(no log)"
         return "\n".join(text.splitlines()[-lines:])
-
-    # ------------------------------------------------------------ context managers
-
-    def __enter__(self) -> Self:
-        self.start()
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
-
-    async def __aenter__(self) -> Self:
-        await anyio.to_thread.run_sync(self.start)
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        with anyio.CancelScope(shield=True):
-            await anyio.to_thread.run_sync(self.stop)
 
     def __repr__(self) -> str:
         state = f"port {self._client_port}" if self.is_running else "stopped"

@@ -15,16 +15,17 @@ import tempfile
 import time
 import urllib.request
 from pathlib import Path
-from typing import TYPE_CHECKING, Self
 
-import anyio.to_thread
 import trustme
 
 from jsm.testing._probe import meta_leader
-from jsm.testing._server import ACCOUNTS_CONFIG, START_DEADLINE, NatsServer, ServerStartError
-
-if TYPE_CHECKING:
-    from types import TracebackType
+from jsm.testing._server import (
+    ACCOUNTS_CONFIG,
+    START_DEADLINE,
+    NatsServer,
+    ServerStartError,
+    StartStop,
+)
 
 __all__ = [
     "Cluster",
@@ -53,7 +54,7 @@ def _jetstream_block(*, domain: str | None = None, extra: str = "") -> str:
     return f'jetstream {{\n  store_dir: "{{store_dir}}"\n{domain_line}{extra}}}\n'
 
 
-class _Group:
+class _Group(StartStop):
     """Starts and stops several servers as one unit (both context-manager forms)."""
 
     servers: list[NatsServer]
@@ -75,31 +76,6 @@ class _Group:
 
     def _wait_ready(self) -> None:
         return None
-
-    def __enter__(self) -> Self:
-        self.start()
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
-
-    async def __aenter__(self) -> Self:
-        await anyio.to_thread.run_sync(self.start)
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        with anyio.CancelScope(shield=True):
-            await anyio.to_thread.run_sync(self.stop)
 
 
 def run_server(
