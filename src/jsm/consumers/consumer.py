@@ -19,6 +19,7 @@ from jsm._constants import (
     MIN_CONSUME_EXPIRES,
     MIN_HEARTBEAT,
     MIN_PULL_EXPIRES,
+    MIN_TIMEOUT,
 )
 from jsm._errors_base import (
     InvalidOptionError,
@@ -266,7 +267,13 @@ class Consumer:
         settings.priority = priority
         settings.min_pending = min_pending
         settings.min_ack_pending = min_ack_pending
-        return MessageStream(target, settings, check_consumer=self.info)
+        check_timeout = max(MIN_TIMEOUT, min(self._js.timeout, settings.heartbeat))
+
+        async def check_consumer() -> object:
+            # Short: during an election nobody may answer, and the loop retries anyway.
+            return await self.info(timeout=check_timeout)
+
+        return MessageStream(target, settings, check_consumer=check_consumer)
 
     async def request_next(
         self, body: PullRequest | dict[str, object] | bytes, /, *, reply: str

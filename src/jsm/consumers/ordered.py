@@ -21,6 +21,7 @@ from jsm._constants import (
     CLEANUP_TIMEOUT,
     CONSUME_EXPIRES,
     MIN_HEARTBEAT,
+    MIN_TIMEOUT,
     ORDERED_HEARTBEAT,
     ORDERED_INACTIVE_THRESHOLD,
 )
@@ -183,7 +184,10 @@ class OrderedConsumer:
             threshold=default_threshold(self._max_messages),
             raise_on_missed_heartbeat=True,
         )
-        async with MessageStream(target, settings, check_consumer=consumer.info) as messages:
+        async def check_consumer() -> object:
+            return await consumer.info(timeout=max(MIN_TIMEOUT, self._heartbeat))
+
+        async with MessageStream(target, settings, check_consumer=check_consumer) as messages:
             async for msg in messages:
                 sequence = msg.metadata.sequence
                 if sequence.consumer != self._consumer_seq + 1:
