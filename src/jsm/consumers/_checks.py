@@ -11,7 +11,13 @@ from jsm._errors_base import InvalidOptionError
 from jsm.models import ConsumerConfig, DeliverPolicy, PriorityPolicy
 from jsm.subjects import check_name, check_subject
 
-__all__ = ["check_consumer_config", "create_subject", "single_filter"]
+__all__ = [
+    "check_consumer_config",
+    "check_filters_in_stream",
+    "create_subject",
+    "single_filter",
+    "subjects_overlap",
+]
 
 _PULL_ONLY = ("max_waiting", "max_batch", "max_expires", "max_bytes", "priority_groups")
 _PUSH_ONLY = ("flow_control", "idle_heartbeat", "rate_limit_bps", "deliver_group")
@@ -143,3 +149,38 @@ def create_subject(stream: str, config: ConsumerConfig) -> str:
     if subject is None:
         return f"CONSUMER.CREATE.{stream}.{name}"
     return f"CONSUMER.CREATE.{stream}.{name}.{subject}"
+
+
+def subjects_overlap(first: str, second: str) -> bool:
+    """Whether some subject matches both patterns (``*`` and ``>`` wildcards allowed)."""
+    a, b = first.split("."), second.split(".")
+    for index in range(max(len(a), len(b))):
+        x = a[index] if index < len(a) else None
+        y = b[index] if index < len(b) else None
+        if x == ">" or y == ">":
+            return x is not None and y is not None
+        if x is None or y is None:
+            return False
+        if x != y and x != "*" and y != "*":
+            return False
+    return True
+
+
+def check_filters_in_stream(
+    config: ConsumerConfig, stream: str, stream_subjects: list[str] | None
+) -> None:
+    """Refuse filters no subject of the stream can match (the server accepts them, silently).
+
+    Raises:
+        InvalidOptionError: a filter overlaps none of ``stream_subjects``.
+    """
+    if not stream_subjects:
+        return
+    filters = config.filter_subjects or ([config.filter_subject] if config.filter_subject else [])
+    for subject in filters:
+        if not any(subjects_overlap(subject, own) for own in stream_subjects):
+            raise InvalidOptionError(
+                f"filter subject {subject!r} matches none of the subjects of stream "
+                f"{stream!r} ({', '.join(stream_subjects)}); the consumer would never "
+                "receive a message"
+            )

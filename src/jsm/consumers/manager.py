@@ -22,7 +22,11 @@ from jsm.consumers._api import (
     fetch_info,
     unpin,
 )
-from jsm.consumers._checks import check_consumer_config, create_subject
+from jsm.consumers._checks import (
+    check_consumer_config,
+    check_filters_in_stream,
+    create_subject,
+)
 from jsm.consumers.consumer import Consumer
 from jsm.models import (
     ConsumerConfig,
@@ -52,12 +56,13 @@ class ConsumerManager:
         async for info in orders.consumers.list(): ...
     """
 
-    __slots__ = ("_js", "_stream")
+    __slots__ = ("_js", "_stream", "_subjects")
 
-    def __init__(self, js: Manager, stream: str) -> None:
+    def __init__(self, js: Manager, stream: str, *, subjects: list[str] | None = None) -> None:
         check_name(stream, kind="stream", strict=js.strict)
         self._js = js
         self._stream = stream
+        self._subjects = subjects
 
     @property
     def stream_name(self) -> str:
@@ -112,6 +117,7 @@ class ConsumerManager:
         self, config: ConsumerConfig, action: str | None, timeout: Duration | NotGiven
     ) -> Consumer:
         check_consumer_config(config, strict=self._js.strict)
+        check_filters_in_stream(config, self._stream, self._subjects)
         headers: dict[str, str] | None = None
         if config.priority_groups:
             headers = self._js.api.require_api_level("priority groups", API_LEVEL_PRIORITY)

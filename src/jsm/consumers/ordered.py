@@ -184,6 +184,7 @@ class OrderedConsumer:
             threshold=default_threshold(self._max_messages),
             raise_on_missed_heartbeat=True,
         )
+
         async def check_consumer() -> object:
             return await consumer.info(timeout=max(MIN_TIMEOUT, self._heartbeat))
 

@@ -70,7 +70,10 @@ class Stream:
     @property
     def consumers(self) -> ConsumerManager:
         """The consumers of this stream: ``await stream.consumers.add(config)``, ``get``, …."""
-        return ConsumerManager(self._js, self.name)
+        config = self.config
+        # Filters are checked against the subjects only when they are what gets stored.
+        plain = not (config.mirror or config.sources or config.subject_transform)
+        return ConsumerManager(self._js, self.name, subjects=config.subjects if plain else None)
 
     def __repr__(self) -> str:
         return f"<jsm.Stream {self.name!r}>"
