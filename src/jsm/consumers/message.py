@@ -130,7 +130,7 @@ class Msg:
             raise JsmTimeoutError(
                 f"the server did not confirm the ack of {self._describe()}: its consumer is gone"
             ) from None
-        self._acked = "ack"
+        self._acked = "ack_sync"
 
     async def nak(self, *, delay: Duration | None = None) -> None:
         """Ask for redelivery, at once or after ``delay``.
