@@ -44,13 +44,14 @@ if TYPE_CHECKING:
     from jsm._transport import NatsMsg
     from jsm.consumers.pull import PullTarget
 
-__all__ = ["ConsumeSettings", "MessageStream"]
+__all__ = ["ConsumeSettings", "MessageStream", "receive"]
 
 logger = logging.getLogger(__name__)
 
 _BYTES_MODE_BATCH = 1_000_000
 _MAX_CHECK_INTERVAL = 1.0
 _WARN_BACKOFF = 1.0
+_YIELD_EVERY = 64
 
 
 class ConsumeSettings:
@@ -120,6 +121,7 @@ class MessageStream:
         self._pending_bytes = 0
         self._buffered_msgs = 0
         self._buffered_bytes = 0
+        self._taken = 0
         self._wake = anyio.Event()
         self._last_seen = 0.0
         self._not_before = 0.0
@@ -200,11 +202,12 @@ class MessageStream:
 
     async def __anext__(self) -> Msg:
         try:
-            msg = await self._recv.receive()
+            msg = await receive(self._recv, self._taken)
         except (anyio.EndOfStream, anyio.ClosedResourceError):
             if self._error is not None:
                 raise self._error from None
             raise StopAsyncIteration from None
+        self._taken += 1
         self._buffered_msgs -= 1
         if self._settings.max_bytes is not None:
             self._buffered_bytes -= _size(msg)
@@ -370,6 +373,25 @@ class MessageStream:
         logger.warning("%s; pulling again", message)
         self._pending_msgs = self._pending_bytes = 0
         self._last_seen = now
+
+
+async def receive(stream: MemoryObjectReceiveStream[Msg], taken: int) -> Msg:
+    """Take the next buffered message, yielding to the event loop only now and then.
+
+    ``receive()`` yields on every call; at tens of thousands of messages a second that
+    is most of the cost. Taking what is already buffered without a yield, and yielding
+    every ``_YIELD_EVERY`` messages (``taken`` counts them), keeps other tasks running
+    at a fraction of it.
+
+    Raises:
+        EndOfStream: the sender closed and the buffer is empty.
+    """
+    if taken % _YIELD_EVERY:
+        try:
+            return stream.receive_nowait()
+        except anyio.WouldBlock:
+            pass
+    return await stream.receive()
 
 
 def _size(msg: Msg) -> int:

@@ -37,7 +37,7 @@ from jsm._errors_base import (
 from jsm._generated_errors import ConsumerNotFoundError
 from jsm._options import Duration, to_timedelta
 from jsm.consumers._api import delete_consumer
-from jsm.consumers.consume import ConsumeSettings, MessageStream, default_threshold
+from jsm.consumers.consume import ConsumeSettings, MessageStream, default_threshold, receive
 from jsm.consumers.manager import ConsumerManager
 from jsm.consumers.message import Msg
 from jsm.models import AckPolicy, ConsumerConfig, DeliverPolicy, ReplayPolicy
@@ -104,6 +104,7 @@ class OrderedConsumer:
         self._error: JsmError | None = None
         self._tg: TaskGroup | None = None
         self._entered = False
+        self._taken = 0
         self.recreated = 0
         """How many times the underlying consumer was replaced (for tests and metrics)."""
 
@@ -145,7 +146,9 @@ class OrderedConsumer:
 
     async def __anext__(self) -> Msg:
         try:
-            return await self._recv.receive()
+            msg = await receive(self._recv, self._taken)
+            self._taken += 1
+            return msg
         except (anyio.EndOfStream, anyio.ClosedResourceError):
             if self._error is not None:
                 raise self._error from None

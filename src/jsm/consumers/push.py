@@ -21,6 +21,7 @@ from jsm._errors_base import ClosedError, InvalidOptionError, WrongConsumerTypeE
 from jsm._options import NotGiven
 from jsm._transport import status_of, unsubscribe
 from jsm.consumers._api import context_of
+from jsm.consumers.consume import receive
 from jsm.consumers.message import Msg
 from jsm.models import AckPolicy
 
@@ -112,6 +113,7 @@ class PushStream:
         self._watch_scope = anyio.CancelScope()
         self._last_seen = 0.0
         self._entered = False
+        self._taken = 0
         self.flow_control_replies = 0
         """How many flow-control requests were answered (for tests and metrics)."""
 
@@ -168,7 +170,9 @@ class PushStream:
 
     async def __anext__(self) -> Msg:
         try:
-            return await self._recv.receive()
+            msg = await receive(self._recv, self._taken)
+            self._taken += 1
+            return msg
         except (anyio.EndOfStream, anyio.ClosedResourceError):
             if self._transport.is_closed:
                 raise ClosedError(
