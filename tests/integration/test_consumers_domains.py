@@ -48,6 +48,10 @@ async def _exercise(js: jsm.Manager, name: str, subject_root: str, deliver: str)
             first_push = await deliveries.__anext__()
     assert first_push.data == b"0"
     await stream.consumers.delete("p")
+    async with js.ordered_consumer(name, start_seq=5) as replay:
+        with anyio.fail_after(10):
+            replayed = [(await anext(replay)).data for _ in range(2)]
+    assert replayed == [b"4", b"5"]
 
 
 async def test_consumers_work_across_the_leaf_domain(

@@ -100,6 +100,7 @@ async def test_get_and_delete_of_a_missing_consumer_raise_consumer_not_found(
     with pytest.raises(errors.ConsumerNotFoundError) as caught:
         await stream.consumers.get("nope")
     assert "'nope'" in str(caught.value) and unique_name in str(caught.value)
+    assert "stream.consumers.add(" in str(caught.value)  # says what to create
     worker = await stream.consumers.add(jsm.ConsumerConfig(durable_name="gone"))
     await worker.delete()
     with pytest.raises(errors.ConsumerNotFoundError):

@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from jsm._errors_base import InvalidOptionError
+from jsm._generated_errors import ConsumerNotFoundError
 from jsm._options import NOT_GIVEN, Duration, NotGiven
 from jsm.api import Page, Pager
 from jsm.consumers._api import (
@@ -140,7 +141,17 @@ class ConsumerManager:
             ConsumerNotFoundError: the stream has no consumer of that name.
             StreamNotFoundError: the stream does not exist.
         """
-        return Consumer(self._js, await self.info(name, timeout=timeout))
+        try:
+            info = await self.info(name, timeout=timeout)
+        except ConsumerNotFoundError as err:
+            hint = (
+                f"{err.context}; create it first, e.g. stream.consumers.add("
+                f"jsm.ConsumerConfig(durable_name={name!r}))"
+            )
+            raise ConsumerNotFoundError(
+                err.code, err.err_code, err.description, context=hint, extra=err.extra
+            ) from None
+        return Consumer(self._js, info)
 
     async def info(self, name: str, /, *, timeout: Duration | NotGiven = NOT_GIVEN) -> ConsumerInfo:
         """Ask the server for a consumer's configuration and progress.
