@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import anyio
+import anyio.to_thread
+import nats.errors
 
 import jsm
+from jsm.testing import run_hub_and_leaf
 from tests.integration.consumer_helpers import eventually
+
+if TYPE_CHECKING:
+    import pytest
 
 
 async def _exercise(js: jsm.Manager, name: str, subject_root: str, deliver: str) -> None:
@@ -74,3 +82,44 @@ async def test_consumers_work_through_an_api_prefix(
     stream = await js_imported.streams.get(unique_name)
     worker = await stream.consumers.get("w")
     assert worker.next_subject == f"JS.APP.API.CONSUMER.MSG.NEXT.{unique_name}.w"
+
+
+async def test_consume_notices_missed_heartbeats_and_recovers_when_the_leaf_returns(
+    caplog: pytest.LogCaptureFixture, unique_name: str
+) -> None:
+    async with (
+        run_hub_and_leaf() as setup,
+        jsm.connect(setup.hub.client_url, domain=setup.leaf_domain) as js,
+    ):
+        stream = await js.streams.add(
+            jsm.StreamConfig(name=unique_name, subjects=[f"{unique_name}.>"])
+        )
+        worker = await stream.consumers.add(jsm.ConsumerConfig(durable_name="w"))
+        got: list[bytes] = []
+        with anyio.fail_after(60):
+            async with worker.consume(max_messages=5, expires=2, idle_heartbeat=1) as messages:
+                await js.nc.request(f"{unique_name}.x", b"before", timeout=5)
+                async for msg in messages:
+                    got.append(msg.data)
+                    await msg.ack()
+                    if msg.data == b"before":
+                        await anyio.to_thread.run_sync(setup.leaf.shutdown)
+
+                        async def warned() -> bool:
+                            return "no heartbeat" in caplog.text
+
+                        await eventually(warned)
+                        await anyio.to_thread.run_sync(setup.leaf.start)
+                        await eventually(lambda: _stored(js, unique_name))
+                    else:
+                        break
+        assert got == [b"before", b"after"]
+
+
+async def _stored(js: jsm.Manager, name: str) -> bool:
+    """Publish once the leaf is back (no responders or a timeout mean: not yet)."""
+    try:
+        reply = await js.nc.request(f"{name}.x", b"after", timeout=1)
+    except (TimeoutError, nats.errors.NoRespondersError):
+        return False
+    return b'"seq"' in reply.data
