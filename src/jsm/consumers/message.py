@@ -198,7 +198,11 @@ class Msg:
     async def _send(self, payload: bytes, verb: str) -> None:
         self._check_ackable(verb)
         self._acked = verb
-        await self._transport.publish(self.reply, payload)
+        try:
+            await self._transport.publish(self.reply, payload)
+        except BaseException:
+            self._acked = ""  # not sent: the caller may try again
+            raise
 
     def _check_ackable(self, verb: str) -> None:
         if self._ack_none:
