@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from jsm import errors
 from jsm.consumers._checks import (
@@ -168,3 +171,33 @@ def test_filters_are_checked_against_the_stream_subjects() -> None:
     check_filters_in_stream(ConsumerConfig(filter_subject="x"), "S", None)
     with pytest.raises(errors.InvalidOptionError, match="'S'"):
         check_filters_in_stream(ConsumerConfig(filter_subjects=["o.a", "p.a"]), "S", ["o.>"])
+
+
+_TOKENS = st.sampled_from(["a", "b", "*"])
+_CONCRETE = [".".join(p) for n in (1, 2, 3) for p in itertools.product("ab", repeat=n)]
+
+
+@st.composite
+def _patterns(draw: st.DrawFn) -> str:
+    tokens = draw(st.lists(_TOKENS, min_size=1, max_size=3))
+    if draw(st.booleans()):
+        tokens.append(">")
+    return ".".join(tokens)
+
+
+def _matches(pattern: str, subject: str) -> bool:
+    want, have = pattern.split("."), subject.split(".")
+    for index, token in enumerate(want):
+        if token == ">":
+            return len(have) > index
+        if index >= len(have) or (token != "*" and token != have[index]):
+            return False
+    return len(want) == len(have)
+
+
+@given(_patterns(), _patterns())
+def test_overlap_means_some_subject_matches_both(first: str, second: str) -> None:
+    # Patterns of at most 3 tokens plus '>' : witnesses up to 4 tokens suffice.
+    witnesses = _CONCRETE + [f"{s}.a" for s in _CONCRETE if s.count(".") == 2]
+    expected = any(_matches(first, s) and _matches(second, s) for s in witnesses)
+    assert subjects_overlap(first, second) is expected
