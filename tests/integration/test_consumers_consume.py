@@ -184,3 +184,15 @@ async def test_consume_survives_server_restart(
             return info.num_ack_pending == 0 and info.ack_floor.stream_seq == 100
 
         await eventually(all_acked, within=40)
+
+
+async def test_iterating_without_async_with_is_a_clear_error(
+    js: jsm.Manager, unique_name: str
+) -> None:
+    worker = await _worker(js, unique_name)
+    with pytest.raises(errors.ClosedError, match="async with"):
+        async for _ in worker.consume():
+            pass
+    with pytest.raises(errors.ClosedError, match="async with"):
+        async for _ in js.ordered_consumer(unique_name):
+            pass

@@ -198,6 +198,8 @@ class MessageStream:
     # ------------------------------------------------------------------ iteration
 
     def __aiter__(self) -> Self:
+        if not self._entered:
+            raise ClosedError("use 'async with consumer.consume() as messages:' before iterating")
         return self
 
     async def __anext__(self) -> Msg:

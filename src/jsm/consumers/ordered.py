@@ -142,6 +142,10 @@ class OrderedConsumer:
             await self._delete_current()
 
     def __aiter__(self) -> Self:
+        if not self._entered:
+            raise ClosedError(
+                "use 'async with js.ordered_consumer(...) as messages:' before iterating"
+            )
         return self
 
     async def __anext__(self) -> Msg:

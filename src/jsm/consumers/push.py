@@ -166,6 +166,8 @@ class PushStream:
                 await unsubscribe(sub)
 
     def __aiter__(self) -> Self:
+        if not self._entered:
+            raise ClosedError("use 'async with consumer.push() as messages:' before iterating")
         return self
 
     async def __anext__(self) -> Msg:
