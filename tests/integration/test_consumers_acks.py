@@ -92,12 +92,12 @@ async def test_nak_redelivers_and_counts_deliveries(js: jsm.Manager, unique_name
 
 
 async def test_in_progress_extends_the_ack_wait(js: jsm.Manager, unique_name: str) -> None:
-    worker = await _worker(js, unique_name)
+    worker = await _worker(js, unique_name, ack_wait=timedelta(seconds=2))
     await publish(js, f"{unique_name}.a", 1)
     (msg,) = await worker.fetch(1, max_wait=2)
     for _ in range(3):
         await msg.in_progress()  # may be sent many times
-        assert await worker.fetch(1, max_wait=0.5) == []
+        assert await worker.fetch(1, max_wait=0.8) == []  # 2.4 s in all: past the ack wait
     assert not msg.is_acked
     await msg.ack_sync()
 
