@@ -348,13 +348,19 @@ class MessageStream:
             min_pending=settings.min_pending,
             min_ack_pending=settings.min_ack_pending,
         )
-        await self._target.transport.publish(
-            self._target.next_subject, request.to_wire_json(), reply=self._inbox
-        )
         if self._pending_msgs == 0 and self._pending_bytes == 0:
             self._last_seen = anyio.current_time()  # the heartbeat clock starts with the pull
+        # Counted before sending: the first replies may be handled before publish returns.
         self._pending_msgs += batch
         self._pending_bytes += max_bytes or 0
+        try:
+            await self._target.transport.publish(
+                self._target.next_subject, request.to_wire_json(), reply=self._inbox
+            )
+        except BaseException:
+            self._pending_msgs = max(0, self._pending_msgs - batch)
+            self._pending_bytes = max(0, self._pending_bytes - (max_bytes or 0))
+            raise
 
     def _check_heartbeat(self) -> None:
         now = anyio.current_time()
