@@ -159,3 +159,17 @@ async def test_many_consumers_page_through_list_and_names(
     infos = [info async for info in stream.consumers.list()]
     assert sorted(info.name for info in infos) == sorted(names)
     assert len(await stream.consumers.list()) == 256
+
+
+async def test_edit_changes_one_field_and_keeps_the_rest(js: jsm.Manager, unique_name: str) -> None:
+    stream = await make_stream(js, unique_name)
+    worker = await stream.consumers.add(
+        jsm.ConsumerConfig(durable_name="e", description="keep me", max_deliver=3)
+    )
+    assert await worker.edit(max_deliver=7) is worker
+    assert worker.config.max_deliver == 7 and worker.config.description == "keep me"
+    assert (await stream.consumers.info("e")).config.max_deliver == 7
+    with pytest.raises(errors.InvalidOptionError, match="rename"):
+        await worker.edit(durable_name="other")
+    with pytest.raises(errors.InvalidOptionError, match="max_delivr"):
+        await worker.edit(max_delivr=1)

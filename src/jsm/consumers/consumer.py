@@ -105,6 +105,26 @@ class Consumer:
         self._info = await fetch_info(self._js, self.stream_name, self.name, timeout=timeout)
         return self._info
 
+    async def edit(self, *, timeout: Duration | NotGiven = NOT_GIVEN, **fields: object) -> Consumer:
+        """Change some fields of the consumer's configuration: ``await c.edit(max_deliver=5)``.
+
+        The current configuration is read from the server, the changes are validated
+        through :class:`~jsm.ConsumerConfig`, and the result is sent as an update.
+
+        Raises:
+            InvalidOptionError: an unknown field, a value of the wrong type, or a rename.
+            ApiError: the server refused the change (some fields cannot change).
+        """
+        if any(fields.get(key) not in (None, self.name) for key in ("name", "durable_name")):
+            raise InvalidOptionError("edit() cannot rename a consumer; create a new one")
+        current = (await self.info(timeout=timeout)).config
+        changed = current.with_changes(**fields)
+        from jsm.consumers.manager import ConsumerManager  # the manager imports this module
+
+        updated = await ConsumerManager(self._js, self.stream_name).update(changed, timeout=timeout)
+        self._info = updated.cached_info
+        return self
+
     async def delete(self, *, timeout: Duration | NotGiven = NOT_GIVEN) -> None:
         """Delete the consumer.
 
