@@ -9,7 +9,7 @@ import pytest
 
 import jsm
 from jsm import errors
-from tests.integration.consumer_helpers import make_stream, publish
+from tests.integration.consumer_helpers import eventually, make_stream, publish
 
 
 async def _grouped(
@@ -70,6 +70,28 @@ async def test_prioritized_pulls_with_a_priority(js: jsm.Manager, unique_name: s
                 if len(got) == 2:
                     break
     assert got == [b"0", b"1"]
+
+
+async def test_prioritized_serves_the_lower_priority_number_first(
+    js: jsm.Manager, unique_name: str
+) -> None:
+    _, worker = await _grouped(js, unique_name, jsm.PriorityPolicy.PRIORITIZED)
+    results: dict[str, list[jsm.Msg]] = {}
+
+    async def pull(label: str, priority: int) -> None:
+        results[label] = await worker.fetch(1, max_wait=2, group="jobs", priority=priority)
+
+    async def waiting(count: int) -> bool:
+        return (await worker.info()).num_waiting == count
+
+    async with anyio.create_task_group() as tg:
+        tg.start_soon(pull, "low", 5)
+        await eventually(lambda: waiting(1))
+        tg.start_soon(pull, "high", 0)
+        await eventually(lambda: waiting(2))
+        await publish(js, f"{unique_name}.a", 1)
+    assert [m.data for m in results["high"]] == [b"0"]
+    assert results["low"] == []
 
 
 async def test_group_is_checked_against_the_consumer(js: jsm.Manager, unique_name: str) -> None:
