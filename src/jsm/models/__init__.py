@@ -29,6 +29,7 @@ from jsm.models.consumer_info import ConsumerUnpinRequest as ConsumerUnpinReques
 from jsm.models.consumer_info import PriorityGroupState as PriorityGroupState
 from jsm.models.consumer_info import PullRequest as PullRequest
 from jsm.models.consumer_info import SequenceInfo as SequenceInfo
+from jsm.models.pub_ack import PubAck as PubAck
 from jsm.models.stream import DiscardPolicy as DiscardPolicy
 from jsm.models.stream import ExternalStream as ExternalStream
 from jsm.models.stream import PersistMode as PersistMode
@@ -99,6 +100,7 @@ __all__ = [
     "Placement",
     "PriorityGroupState",
     "PriorityPolicy",
+    "PubAck",
     "PullRequest",
     "RePublish",
     "ReplayPolicy",
