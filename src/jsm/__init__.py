@@ -69,6 +69,15 @@ from jsm.models import PriorityPolicy as PriorityPolicy
 from jsm.models import PullRequest as PullRequest
 from jsm.models import ReplayPolicy as ReplayPolicy
 from jsm.models import SequenceInfo as SequenceInfo
+from jsm.models import ServiceInfo as ServiceInfo
+from jsm.models import ServicePing as ServicePing
+from jsm.models import ServiceStats as ServiceStats
+from jsm.services import Service as Service
+from jsm.services import ServiceError as ServiceError
+from jsm.services import ServiceGroup as ServiceGroup
+from jsm.services import ServiceManager as ServiceManager
+from jsm.services import ServiceRequest as ServiceRequest
+from jsm.services import ServiceRequestError as ServiceRequestError
 
 __all__ = [
     "NOT_GIVEN",
@@ -111,6 +120,15 @@ __all__ = [
     "Retry",
     "SequenceInfo",
     "SequencePair",
+    "Service",
+    "ServiceError",
+    "ServiceGroup",
+    "ServiceInfo",
+    "ServiceManager",
+    "ServicePing",
+    "ServiceRequest",
+    "ServiceRequestError",
+    "ServiceStats",
     "SnapshotProgress",
     "SnapshotResult",
     "SourceInfo",

@@ -72,3 +72,23 @@ ORDERED_MAX_MESSAGES = 100
 
 ORDERED_INACTIVE_THRESHOLD = timedelta(minutes=5)
 """How long the server keeps an ordered consumer's ephemeral consumer without activity."""
+
+# ---- services
+
+SERVICE_QUEUE_GROUP = "q"
+"""The queue group service endpoints share unless told otherwise (ADR-32)."""
+
+SERVICE_MAX_IN_FLIGHT = 256
+"""Requests one service handles at once; more wait in the subscription's bounded buffer."""
+
+SERVICE_STOP_TIMEOUT = timedelta(seconds=10)
+"""How long ``stop()`` lets in-flight requests finish before cancelling them."""
+
+SERVICE_DISCOVERY_TIMEOUT = timedelta(seconds=2)
+"""How long ``ping``/``info``/``stats`` wait for replies at most."""
+
+SERVICE_DISCOVERY_QUIET = timedelta(milliseconds=300)
+"""Discovery ends early once no further reply came for this long after the last one."""
+
+SERVICE_PENDING_LIMIT = 65_536
+"""Requests an endpoint subscription buffers while all handler slots are busy."""

@@ -197,3 +197,30 @@ async def unsubscribe(sub: Subscription) -> None:
         await sub.unsubscribe()
     except (nats.errors.ConnectionClosedError, nats.errors.BadSubscriptionError):
         logger.debug("unsubscribe of %s after close ignored", sub.subject)
+
+
+async def drain(sub: Subscription) -> None:
+    """Stop a callback subscription's interest and wait until its buffered messages were handed
+    to the callback; a closed connection or subscription is not an error."""
+    try:
+        await sub.drain()  # type: ignore[no-untyped-call]  # nats-py leaves it untyped
+    except (
+        nats.errors.ConnectionClosedError,
+        nats.errors.ConnectionDrainingError,
+        nats.errors.BadSubscriptionError,
+    ):
+        logger.debug("drain of %s after close ignored", sub.subject)
+
+
+async def discard(sub: Subscription) -> None:
+    """Drop a subscription at once, even one whose drain was interrupted; buffered messages
+    are dropped. A subscription already gone is left alone."""
+    if sub._id not in sub._conn._subs:
+        return
+    sub._stop_processing()
+    sub._conn._remove_sub(sub._id)
+    if not sub._conn.is_closed:
+        try:
+            await sub._conn._send_unsubscribe(sub._id)
+        except nats.errors.Error:
+            logger.debug("unsubscribe of %s failed", sub.subject)

@@ -20,6 +20,7 @@ from jsm.api import ApiClient, Retry
 from jsm.consumers._checks import check_consumer_config
 from jsm.consumers.ordered import OrderedConsumer, ordered_config, ordered_heartbeat
 from jsm.models import DeliverPolicy, ReplayPolicy
+from jsm.services import ServiceManager
 from jsm.streams import StreamManager
 from jsm.subjects import ApiSubjects, check_name
 
@@ -135,6 +136,11 @@ class Manager:
     def streams(self) -> StreamManager:
         """Streams: ``await js.streams.add(config)``, ``get``, ``list``, ``delete``, ``restore``."""
         return StreamManager(self)
+
+    @property
+    def services(self) -> ServiceManager:
+        """Services (ADR-32): ``js.services.add(name, version)``, ``ping``/``info``/``stats``, ``request``."""
+        return ServiceManager(self._transport, timeout=self._timeout)
 
     def ordered_consumer(
         self,

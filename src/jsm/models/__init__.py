@@ -30,6 +30,11 @@ from jsm.models.consumer_info import PriorityGroupState as PriorityGroupState
 from jsm.models.consumer_info import PullRequest as PullRequest
 from jsm.models.consumer_info import SequenceInfo as SequenceInfo
 from jsm.models.pub_ack import PubAck as PubAck
+from jsm.models.services import EndpointInfo as EndpointInfo
+from jsm.models.services import EndpointStats as EndpointStats
+from jsm.models.services import ServiceInfo as ServiceInfo
+from jsm.models.services import ServicePing as ServicePing
+from jsm.models.services import ServiceStats as ServiceStats
 from jsm.models.stream import DiscardPolicy as DiscardPolicy
 from jsm.models.stream import ExternalStream as ExternalStream
 from jsm.models.stream import PersistMode as PersistMode
@@ -91,6 +96,8 @@ __all__ = [
     "ConsumerUnpinRequest",
     "DeliverPolicy",
     "DiscardPolicy",
+    "EndpointInfo",
+    "EndpointStats",
     "ExternalStream",
     "LostStreamData",
     "Model",
@@ -107,6 +114,9 @@ __all__ = [
     "ReplyModel",
     "RetentionPolicy",
     "SequenceInfo",
+    "ServiceInfo",
+    "ServicePing",
+    "ServiceStats",
     "SourceInfo",
     "StorageType",
     "StoreCompression",

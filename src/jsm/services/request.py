@@ -1,0 +1,102 @@
+"""One request to a service endpoint, as a raw handler sees it."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from jsm._errors_base import InvalidOptionError
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from jsm._transport import Transport
+
+__all__ = ["ERROR_CODE_HEADER", "ERROR_HEADER", "Request", "ServiceRequest"]
+
+ERROR_HEADER = "Nats-Service-Error"
+ERROR_CODE_HEADER = "Nats-Service-Error-Code"
+
+
+class ServiceRequest:
+    """A request to a service endpoint: its payload, headers and subject, and the reply verbs.
+
+    A handler annotated with this type (or not annotated) gets the raw request. It may
+    answer with :meth:`respond` or :meth:`error` itself; otherwise what it returns is
+    the reply. Only the first answer is sent.
+    """
+
+    __slots__ = ("_error", "_responded", "_transport", "data", "headers", "reply", "subject")
+
+    def __init__(
+        self,
+        transport: Transport,
+        subject: str,
+        reply: str,
+        data: bytes,
+        headers: dict[str, str] | None,
+    ) -> None:
+        self._transport = transport
+        self.subject = subject
+        """The subject the request arrived on (useful with wildcard endpoints)."""
+        self.reply = reply
+        """Where the answer goes; empty when the sender expects none."""
+        self.data = data
+        """The request payload."""
+        self.headers: dict[str, str] = headers or {}
+        """The request headers (empty when there were none)."""
+        self._responded = False
+        self._error: tuple[int, str] | None = None
+
+    @property
+    def has_responded(self) -> bool:
+        """Whether an answer (reply or error) was sent already."""
+        return self._responded
+
+    async def respond(self, data: bytes = b"", *, headers: Mapping[str, str] | None = None) -> None:
+        """Send the reply.
+
+        Raises:
+            InvalidOptionError: the request was answered already.
+            ClosedError: the connection is closed.
+        """
+        if self._responded:
+            raise InvalidOptionError(
+                f"the request on {self.subject!r} was answered already; answer once"
+            )
+        self._responded = True
+        if self.reply:
+            await self._transport.publish(self.reply, data, headers=headers)
+
+    async def error(
+        self,
+        code: int,
+        description: str,
+        *,
+        data: bytes = b"",
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
+        """Send an error reply (``Nats-Service-Error`` / ``Nats-Service-Error-Code`` headers).
+
+        The endpoint counts it as an error in its stats.
+
+        Raises:
+            InvalidOptionError: the request was answered already.
+        """
+        all_headers = dict(headers or {})
+        description = one_line(description)
+        all_headers[ERROR_HEADER] = description
+        all_headers[ERROR_CODE_HEADER] = str(code)
+        self._error = (code, description)
+        await self.respond(data, headers=all_headers)
+
+    def __repr__(self) -> str:
+        return f"<ServiceRequest subject={self.subject!r} {len(self.data)} bytes>"
+
+
+def one_line(text: str) -> str:
+    """Fold a description onto one line: header values cannot hold line breaks."""
+    return " ".join(text.split()) if ("\n" in text or "\r" in text) else text
+
+
+Request = ServiceRequest
+"""Short name of :class:`ServiceRequest` (``from jsm.services import Request``)."""

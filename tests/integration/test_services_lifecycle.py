@@ -1,0 +1,157 @@
+"""Service lifecycle: queue-group load sharing, bounded concurrency, graceful stop."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+
+import anyio
+import pytest
+
+import jsm
+from jsm.errors import InvalidOptionError, JsmTimeoutError, NoServiceRespondersError
+
+
+def _counting(js: jsm.Manager, name: str, seen: Counter[str]) -> jsm.Service:
+    svc = js.services.add(name, "1.0.0")
+
+    @svc.endpoint("work", subject=f"{name}.work")
+    async def work(data: bytes) -> bytes:
+        seen[svc.id] += 1
+        return svc.id.encode()
+
+    return svc
+
+
+async def test_queue_group_shares_requests_across_three_instances(
+    js: jsm.Manager, unique_name: str
+) -> None:
+    seen: Counter[str] = Counter()
+    instances = [_counting(js, unique_name, seen) for _ in range(3)]
+    async with instances[0].run(), instances[1].run(), instances[2].run():
+        replies = [await js.services.request(f"{unique_name}.work") for _ in range(150)]
+        stats = {s.id: s.endpoints[0].num_requests async for s in js.services.stats(unique_name)}
+    assert sum(seen.values()) == 150
+    assert set(seen) == {svc.id for svc in instances}, "every instance got a share"
+    assert Counter(reply.decode() for reply in replies) == seen == Counter(stats)
+
+
+async def test_requests_run_concurrently_up_to_the_bound(js: jsm.Manager, unique_name: str) -> None:
+    svc = js.services.add(unique_name, "1.0.0", max_in_flight=3)
+    running = 0
+    peak = 0
+    release = anyio.Event()
+    three_in = anyio.Event()
+
+    @svc.endpoint("hold", subject=f"{unique_name}.hold")
+    async def hold(data: bytes) -> bytes:
+        nonlocal running, peak
+        running += 1
+        peak = max(peak, running)
+        if running == 3:
+            three_in.set()
+        await release.wait()
+        running -= 1
+        return data
+
+    async with svc.run():
+        async with anyio.create_task_group() as tg:
+            for index in range(8):
+                tg.start_soon(js.services.request, f"{unique_name}.hold", str(index).encode())
+            with anyio.fail_after(10):
+                await three_in.wait()
+            # the other five wait in the subscription's buffer, not in tasks
+            assert svc.in_flight == 3
+            release.set()
+        assert peak == 3
+        [stats] = await js.services.stats(unique_name)
+        assert stats.endpoints[0].num_requests == 8
+
+
+async def test_graceful_stop_finishes_in_flight_requests(js: jsm.Manager, unique_name: str) -> None:
+    svc = js.services.add(unique_name, "1.0.0")
+    started = anyio.Event()
+    release = anyio.Event()
+
+    @svc.endpoint("slow", subject=f"{unique_name}.slow")
+    async def slow(data: bytes) -> bytes:
+        started.set()
+        await release.wait()
+        return b"done " + data
+
+    await svc.start()
+    assert svc.is_running
+    pending = asyncio.ensure_future(js.services.request(f"{unique_name}.slow", b"1", timeout=10))
+    with anyio.fail_after(10):
+        await started.wait()
+    stopping = asyncio.ensure_future(svc.stop(timeout=10))
+    with anyio.fail_after(10):  # new requests are refused once stop() withdrew interest
+        while True:
+            try:
+                await js.services.request(f"{unique_name}.slow", b"2", timeout=0.5)
+            except NoServiceRespondersError:
+                break
+            except JsmTimeoutError:  # it slipped in before the unsubscribe: in flight too
+                continue
+    assert not stopping.done(), "stop waits for the in-flight request"
+    release.set()
+    assert await pending == b"done 1"
+    await stopping
+    assert not svc.is_running and svc.in_flight == 0
+    await svc.stop()  # a second stop does nothing
+    with pytest.raises(InvalidOptionError, match="started already"):
+        await svc.start()
+
+
+async def test_stop_cancels_requests_that_outlive_the_timeout(
+    js: jsm.Manager, unique_name: str
+) -> None:
+    cancelled = anyio.Event()
+    started = anyio.Event()
+    svc = js.services.add(unique_name, "1.0.0", stop_timeout=0.2)
+
+    @svc.endpoint("stuck", subject=f"{unique_name}.stuck")
+    async def stuck(data: bytes) -> bytes:
+        started.set()
+        try:
+            await anyio.sleep_forever()
+        finally:
+            cancelled.set()
+        return data  # pragma: no cover
+
+    async with svc.run():
+        pending = asyncio.ensure_future(js.services.request(f"{unique_name}.stuck", timeout=5))
+        with anyio.fail_after(10):
+            await started.wait()
+    assert cancelled.is_set() and svc.in_flight == 0
+    with pytest.raises(JsmTimeoutError):
+        await pending
+
+
+async def test_adding_endpoints_to_a_running_service_is_refused(
+    js: jsm.Manager, unique_name: str
+) -> None:
+    svc = js.services.add(unique_name, "1.0.0")
+    async with svc.run():
+        with pytest.raises(InvalidOptionError, match="add endpoints before starting"):
+
+            @svc.endpoint("late")
+            async def late(data: bytes) -> bytes:
+                return data  # pragma: no cover
+
+        assert [p.id for p in await js.services.ping(unique_name)] == [svc.id]
+
+
+async def test_service_without_jetstream_on_a_plain_connection(
+    js: jsm.Manager, unique_name: str
+) -> None:
+    svc = jsm.Service(js.nc, unique_name, version="1.0.0")
+
+    @svc.endpoint("hello", subject=f"{unique_name}.hello")
+    async def hello(data: bytes) -> bytes:
+        return b"hello " + data
+
+    client = jsm.ServiceManager(js.nc)
+    async with svc.run():
+        assert await client.request(f"{unique_name}.hello", "you") == b"hello you"
+        assert [i.name for i in await client.info(unique_name)] == [unique_name]
