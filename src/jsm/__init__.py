@@ -60,10 +60,18 @@ from jsm.consumers import MessageStream as MessageStream
 from jsm.consumers import Msg as Msg
 from jsm.consumers import OrderedConsumer as OrderedConsumer
 from jsm.consumers import PushStream as PushStream
+from jsm.kv import KeyLister as KeyLister
+from jsm.kv import KeyValue as KeyValue
+from jsm.kv import KeyValueManager as KeyValueManager
+from jsm.kv import KeyWatcher as KeyWatcher
 from jsm.models import AckPolicy as AckPolicy
 from jsm.models import ConsumerConfig as ConsumerConfig
 from jsm.models import ConsumerInfo as ConsumerInfo
 from jsm.models import DeliverPolicy as DeliverPolicy
+from jsm.models import KeyValueConfig as KeyValueConfig
+from jsm.models import KeyValueEntry as KeyValueEntry
+from jsm.models import KeyValueOp as KeyValueOp
+from jsm.models import KeyValueStatus as KeyValueStatus
 from jsm.models import PriorityGroupState as PriorityGroupState
 from jsm.models import PriorityPolicy as PriorityPolicy
 from jsm.models import PullRequest as PullRequest
@@ -99,6 +107,14 @@ __all__ = [
     "ExternalStream",
     "JsmError",
     "JsmWarning",
+    "KeyLister",
+    "KeyValue",
+    "KeyValueConfig",
+    "KeyValueEntry",
+    "KeyValueManager",
+    "KeyValueOp",
+    "KeyValueStatus",
+    "KeyWatcher",
     "LostStreamData",
     "Manager",
     "MessageStream",

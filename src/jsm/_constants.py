@@ -92,3 +92,20 @@ SERVICE_DISCOVERY_QUIET = timedelta(milliseconds=300)
 
 SERVICE_PENDING_LIMIT = 65_536
 """Requests an endpoint subscription buffers while all handler slots are busy."""
+
+# ---- kv
+
+KV_MAX_HISTORY = 64
+"""Most values a Key-Value bucket keeps per key (ADR-8)."""
+
+KV_MAX_DUPLICATE_WINDOW = timedelta(minutes=2)
+"""A bucket's duplicate window: two minutes, or its TTL when that is shorter (ADR-8)."""
+
+KV_PURGE_DELETES_OLDER_THAN = timedelta(minutes=30)
+"""``purge_deletes`` keeps markers younger than this unless told otherwise (as nats.go)."""
+
+KV_MIN_KEY_TTL = timedelta(seconds=1)
+"""The shortest per-key TTL the server accepts (``Nats-TTL``, ADR-43)."""
+
+KV_WATCH_BUFFER = 256
+"""Entries a watcher's ordered consumer keeps requested or buffered at once."""

@@ -25,7 +25,9 @@ JsmError
 ├── JsmConnectionError            transport failure (also ConnectionError)
 ├── AckError                      an ack that cannot be sent (twice, or ack policy none)
 ├── WrongConsumerTypeError        a pull API on a push consumer, or the reverse
-└── MissedHeartbeatError          the server fell silent beyond the heartbeat tolerance
+├── MissedHeartbeatError          the server fell silent beyond the heartbeat tolerance
+├── KeyNotFoundError              a KV key has no value (KeyDeletedError: its last entry is a marker)
+└── KeyExistsError                a KV create found a value already there
 ```
 """
 
@@ -37,6 +39,7 @@ __all__ = [
     "AckError",
     "ApiError",
     "BadRequestError",
+    "BucketNotFoundError",
     "ClosedError",
     "ConflictError",
     "InvalidAckSubjectError",
@@ -47,6 +50,9 @@ __all__ = [
     "JsmError",
     "JsmTimeoutError",
     "JsmWarning",
+    "KeyDeletedError",
+    "KeyExistsError",
+    "KeyNotFoundError",
     "MissedHeartbeatError",
     "NoStreamError",
     "NotFoundError",
@@ -324,3 +330,66 @@ class NoServiceRespondersError(JsmError):
 
 
 __all__ += ["NoServiceRespondersError", "ServiceError", "ServiceRequestError"]
+
+
+# ---- kv
+
+
+class BucketNotFoundError(NotFoundError):
+    """The Key-Value bucket does not exist (its ``KV_<bucket>`` stream is missing)."""
+
+
+class KeyNotFoundError(JsmError):
+    """A Key-Value key has no value: never written, deleted or purged.
+
+    Attributes:
+        bucket: the bucket.
+        key: the key.
+    """
+
+    def __init__(self, bucket: str, key: str, message: str | None = None) -> None:
+        self.bucket = bucket
+        self.key = key
+        super().__init__(message or f"key {key!r} not found in bucket {bucket!r}")
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.bucket, self.key, self.message))
+
+
+class KeyDeletedError(KeyNotFoundError):
+    """The key's latest entry is a delete or purge marker (at ``revision``)."""
+
+    def __init__(self, bucket: str, key: str, revision: int, operation: str = "DEL") -> None:
+        self.revision = revision
+        self.operation = operation
+        super().__init__(
+            bucket,
+            key,
+            f"key {key!r} in bucket {bucket!r} was deleted ({operation} at revision {revision})",
+        )
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.bucket, self.key, self.revision, self.operation))
+
+
+class KeyExistsError(JsmError):
+    """``create`` found a value for the key; use ``update`` with its revision instead.
+
+    Attributes:
+        bucket: the bucket.
+        key: the key.
+        revision: the revision of the value found (0 when unknown).
+    """
+
+    def __init__(self, bucket: str, key: str, revision: int = 0) -> None:
+        self.bucket = bucket
+        self.key = key
+        self.revision = revision
+        at = f" at revision {revision}" if revision else ""
+        super().__init__(
+            f"key {key!r} already exists in bucket {bucket!r}{at}; "
+            "use update(key, value, revision) to change it"
+        )
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.bucket, self.key, self.revision))

@@ -19,6 +19,7 @@ from jsm._transport import NatsClient, Transport
 from jsm.api import ApiClient, Retry
 from jsm.consumers._checks import check_consumer_config
 from jsm.consumers.ordered import OrderedConsumer, ordered_config, ordered_heartbeat
+from jsm.kv import KeyValueManager
 from jsm.models import DeliverPolicy, ReplayPolicy
 from jsm.services import ServiceManager
 from jsm.streams import StreamManager
@@ -141,6 +142,11 @@ class Manager:
     def services(self) -> ServiceManager:
         """Services (ADR-32): ``js.services.add(name, version)``, ``ping``/``info``/``stats``, ``request``."""
         return ServiceManager(self._transport, timeout=self._timeout)
+
+    @property
+    def kv(self) -> KeyValueManager:
+        """Key-Value buckets: ``await js.kv.create(config)``, ``get``, ``names``, ``delete``."""
+        return KeyValueManager(self)
 
     def ordered_consumer(
         self,

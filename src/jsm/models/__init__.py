@@ -29,6 +29,10 @@ from jsm.models.consumer_info import ConsumerUnpinRequest as ConsumerUnpinReques
 from jsm.models.consumer_info import PriorityGroupState as PriorityGroupState
 from jsm.models.consumer_info import PullRequest as PullRequest
 from jsm.models.consumer_info import SequenceInfo as SequenceInfo
+from jsm.models.kv import KeyValueConfig as KeyValueConfig
+from jsm.models.kv import KeyValueEntry as KeyValueEntry
+from jsm.models.kv import KeyValueOp as KeyValueOp
+from jsm.models.kv import KeyValueStatus as KeyValueStatus
 from jsm.models.pub_ack import PubAck as PubAck
 from jsm.models.services import EndpointInfo as EndpointInfo
 from jsm.models.services import EndpointStats as EndpointStats
@@ -99,6 +103,10 @@ __all__ = [
     "EndpointInfo",
     "EndpointStats",
     "ExternalStream",
+    "KeyValueConfig",
+    "KeyValueEntry",
+    "KeyValueOp",
+    "KeyValueStatus",
     "LostStreamData",
     "Model",
     "Nanos",

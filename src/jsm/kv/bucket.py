@@ -1,0 +1,489 @@
+"""The :class:`KeyValue` handle: reads and writes of one bucket's keys (ADR-8, ADR-48).
+
+Writes are acknowledged publishes (:func:`jsm.publish.publish_once`) to
+``$KV.<bucket>.<key>``; with a domain or API prefix that subject is sent through the
+prefix (``$JS.<domain>.API.$KV.<bucket>.<key>``), and a mirror's writes go to its
+origin bucket (through the mirror's ``external`` API prefix when the origin is in
+another domain). Deletes and purges are markers (``KV-Operation: DEL|PURGE``). Reads
+are direct gets when the bucket allows them. Watching, key listing and history live in
+:mod:`jsm.kv.watch`.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
+
+import anyio
+
+from jsm._constants import KV_MIN_KEY_TTL, KV_PURGE_DELETES_OLDER_THAN
+from jsm._errors_base import (
+    BucketNotFoundError,
+    InvalidOptionError,
+    KeyExistsError,
+    KeyNotFoundError,
+)
+from jsm._generated_errors import (
+    NoMessageFoundError,
+    StreamNotFoundError,
+    StreamWrongLastSequenceError,
+)
+from jsm._options import NOT_GIVEN, Duration, NotGiven, to_timedelta
+from jsm._transport import NoRespondersError
+from jsm.kv._config import bucket_of_stream
+from jsm.kv._read import OPERATION_HEADER, entry_from_direct, entry_from_stored
+from jsm.kv.watch import KeyLister, KeyWatcher, check_filters
+from jsm.models import (
+    KeyValueEntry,
+    KeyValueStatus,
+    StreamMsgGetRequest,
+    StreamPurgeRequest,
+    StreamPurgeResponse,
+)
+from jsm.publish import publish_once
+from jsm.streams import _api as streams_api
+from jsm.streams.messages import api_get, direct_get
+from jsm.subjects import check_kv_key
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from jsm.manager import Manager
+    from jsm.models import StreamInfo
+
+__all__ = ["KeyValue"]
+
+EXPECTED_LAST_SUBJECT_SEQ = "Nats-Expected-Last-Subject-Sequence"
+TTL_HEADER = "Nats-TTL"
+ROLLUP_HEADER = "Nats-Rollup"
+
+
+class KeyValue:
+    """One Key-Value bucket: ``get``, ``put``, ``create``, ``update``, ``delete``, ``purge``,
+    ``keys``, ``history``, ``watch``.
+
+    Made by ``await js.kv.create(config)`` or ``await js.kv.get("name")``; cheap, and
+    holds no resources. Values are ``bytes``; revisions are stream sequences.
+    """
+
+    def __init__(self, js: Manager, info: StreamInfo) -> None:
+        config = info.config
+        self._js = js
+        self._info = info
+        self._stream = config.name
+        self._bucket = bucket_of_stream(config.name)
+        read_bucket = self._bucket
+        put_prefix = self._through_api(f"$KV.{self._bucket}.")
+        if config.mirror is not None:
+            # A mirror holds its origin's subjects; writes go to the origin (ADR-8).
+            read_bucket = bucket_of_stream(config.mirror.name)
+            external = config.mirror.external
+            if external is not None and external.api:
+                put_prefix = f"{external.api.rstrip('.')}.$KV.{read_bucket}."
+            else:
+                put_prefix = self._through_api(f"$KV.{read_bucket}.")
+        self._read_prefix = f"$KV.{read_bucket}."
+        self._put_prefix = put_prefix
+        self._direct = config.allow_direct
+        self._direct_rest = f"DIRECT.GET.{self._stream}.{self._read_prefix}"
+        self._direct_prefix = js.api.subjects.api(self._direct_rest)
+        self._context = f"bucket {self._bucket!r}"
+
+    def _through_api(self, subject: str) -> str:
+        subjects = self._js.api.subjects
+        if subjects.domain is None and subjects.api_prefix is None:
+            return subject
+        return f"{subjects.prefix}.{subject}"
+
+    # ----------------------------------------------------------------- properties
+
+    @property
+    def bucket(self) -> str:
+        """The bucket's name."""
+        return self._bucket
+
+    @property
+    def stream_name(self) -> str:
+        """The stream behind the bucket (``KV_<bucket>``)."""
+        return self._stream
+
+    @property
+    def cached_info(self) -> StreamInfo:
+        """The stream info this handle was made with (no I/O)."""
+        return self._info
+
+    @property
+    def put_prefix(self) -> str:
+        """The subject prefix writes go to (shows where a mirror's writes end up)."""
+        return self._put_prefix
+
+    @property
+    def read_prefix(self) -> str:
+        """The subject prefix of the keys in the bucket's stream (``$KV.<bucket>.``)."""
+        return self._read_prefix
+
+    def __repr__(self) -> str:
+        return f"<jsm.KeyValue {self._bucket!r} of {self._js!r}>"
+
+    async def status(self, *, timeout: Duration | NotGiven = NOT_GIVEN) -> KeyValueStatus:
+        """Return the bucket's current figures (values, bytes, history, TTL, stream info).
+
+        Raises:
+            BucketNotFoundError: the bucket was deleted.
+        """
+        try:
+            self._info = await streams_api.fetch_info(self._js.api, self._stream, timeout=timeout)
+        except StreamNotFoundError as err:
+            raise _not_found(self._bucket, err) from err
+        return KeyValueStatus(self._bucket, self._info)
+
+    # ---------------------------------------------------------------------- reads
+
+    async def get(
+        self,
+        key: str,
+        /,
+        *,
+        revision: int | None = None,
+        timeout: Duration | NotGiven = NOT_GIVEN,
+    ) -> KeyValueEntry:
+        """Return the latest entry of ``key``, or the one at ``revision``.
+
+        Raises:
+            InvalidNameError: the key breaks ADR-8's rules.
+            KeyNotFoundError: no value (``KeyDeletedError`` when the latest entry is a
+                delete or purge marker).
+            JetStreamUnavailableError: nothing answered (the bucket is gone?).
+        """
+        check_kv_key(key)
+        if revision is not None:
+            return await self._at_revision(key, revision, timeout=timeout)
+        return await self.latest(key, with_markers=False, timeout=timeout)
+
+    async def latest(
+        self, key: str, *, with_markers: bool, timeout: Duration | NotGiven = NOT_GIVEN
+    ) -> KeyValueEntry:
+        """Return the latest entry of a checked key, markers included if ``with_markers``.
+
+        Raises:
+            KeyNotFoundError: nothing stored (or a marker, without ``with_markers``).
+        """
+        if not self._direct:
+            return await self._leader_get(key, with_markers=with_markers, timeout=timeout)
+        api = self._js.api
+        seconds = (
+            api.timeout.total_seconds()
+            if isinstance(timeout, NotGiven)
+            else to_timedelta(timeout, name="timeout").total_seconds()
+        )
+        try:
+            msg = await api.transport.request(self._direct_prefix + key, b"", timeout=seconds)
+        except NoRespondersError:  # an election, or no bucket: the retrying path decides
+            msg = await api.request_msg(
+                self._direct_rest + key, timeout=timeout, retry=True, context=self._context
+            )
+        return entry_from_direct(self._bucket, key, msg, with_markers=with_markers)
+
+    async def _leader_get(
+        self, key: str, *, with_markers: bool, timeout: Duration | NotGiven
+    ) -> KeyValueEntry:
+        request = StreamMsgGetRequest(last_by_subj=self._read_prefix + key)
+        try:
+            stored = await api_get(self._js.api, self._stream, request, timeout=timeout)
+        except NoMessageFoundError:
+            raise KeyNotFoundError(self._bucket, key) from None
+        return entry_from_stored(self._bucket, key, stored, with_markers=with_markers)
+
+    async def _at_revision(
+        self, key: str, revision: int, *, timeout: Duration | NotGiven
+    ) -> KeyValueEntry:
+        if isinstance(revision, bool) or not isinstance(revision, int) or revision < 1:
+            raise InvalidOptionError(f"revision must be a positive integer (got {revision!r})")
+        request = StreamMsgGetRequest(seq=revision)
+        try:
+            if self._direct:
+                stored = await direct_get(self._js.api, self._stream, request, timeout=timeout)
+            else:
+                stored = await api_get(self._js.api, self._stream, request, timeout=timeout)
+        except NoMessageFoundError:
+            raise KeyNotFoundError(self._bucket, key) from None
+        if stored.subject != self._read_prefix + key:
+            raise KeyNotFoundError(
+                self._bucket,
+                key,
+                f"revision {revision} of bucket {self._bucket!r} is not key {key!r}",
+            )
+        return entry_from_stored(self._bucket, key, stored, with_markers=False)
+
+    # --------------------------------------------------------------------- writes
+
+    async def put(
+        self, key: str, value: bytes, /, *, timeout: Duration | NotGiven = NOT_GIVEN
+    ) -> int:
+        """Store ``value`` under ``key`` and return its revision.
+
+        Raises:
+            InvalidNameError: the key breaks ADR-8's rules.
+            InvalidOptionError: the value is not bytes or is larger than the bucket allows.
+            NoStreamError: the bucket does not exist.
+        """
+        check_kv_key(key)
+        return await self._publish(key, self._value(value), None, timeout)
+
+    async def create(
+        self,
+        key: str,
+        value: bytes,
+        /,
+        *,
+        ttl: Duration | None = None,
+        timeout: Duration | NotGiven = NOT_GIVEN,
+    ) -> int:
+        """Store ``value`` only if ``key`` has no value (never set, deleted or purged).
+
+        ``ttl`` makes this key expire on its own (ADR-48; the bucket needs
+        ``limit_marker_ttl``). Returns the new revision.
+
+        Raises:
+            KeyExistsError: the key has a value.
+            InvalidOptionError: a bad value or TTL, or a TTL on a bucket without per-key TTLs.
+        """
+        check_kv_key(key)
+        data = self._value(value)
+        headers = {EXPECTED_LAST_SUBJECT_SEQ: "0"}
+        if ttl is not None:
+            headers[TTL_HEADER] = self._ttl(ttl)
+        try:
+            return await self._publish(key, data, headers, timeout)
+        except StreamWrongLastSequenceError as err:
+            # The key has an entry: a marker may be replaced at its revision (ADR-8).
+            try:
+                latest = await self.latest(key, with_markers=True, timeout=timeout)
+            except KeyNotFoundError:
+                raise KeyExistsError(self._bucket, key) from err
+            if not latest.is_deleted:
+                raise KeyExistsError(self._bucket, key, latest.revision) from err
+            headers[EXPECTED_LAST_SUBJECT_SEQ] = str(latest.revision)
+            try:
+                return await self._publish(key, data, headers, timeout)
+            except StreamWrongLastSequenceError as again:
+                raise KeyExistsError(self._bucket, key) from again
+
+    async def update(
+        self,
+        key: str,
+        value: bytes,
+        revision: int,
+        /,
+        *,
+        timeout: Duration | NotGiven = NOT_GIVEN,
+    ) -> int:
+        """Store ``value`` only if the key's latest revision is ``revision``; return the new one.
+
+        Raises:
+            StreamWrongLastSequenceError: the key changed since ``revision`` (nothing stored).
+            InvalidOptionError: a bad value or revision.
+        """
+        check_kv_key(key)
+        headers = {EXPECTED_LAST_SUBJECT_SEQ: _revision(revision)}
+        return await self._publish(key, self._value(value), headers, timeout)
+
+    async def delete(
+        self,
+        key: str,
+        /,
+        *,
+        revision: int | None = None,
+        timeout: Duration | NotGiven = NOT_GIVEN,
+    ) -> None:
+        """Delete ``key``, keeping its history (a ``DEL`` marker); only at ``revision`` if given.
+
+        Raises:
+            StreamWrongLastSequenceError: the key changed since ``revision``.
+        """
+        check_kv_key(key)
+        headers = {OPERATION_HEADER: "DEL"}
+        if revision is not None:
+            headers[EXPECTED_LAST_SUBJECT_SEQ] = _revision(revision)
+        await self._publish(key, b"", headers, timeout)
+
+    async def purge(
+        self,
+        key: str,
+        /,
+        *,
+        revision: int | None = None,
+        ttl: Duration | None = None,
+        timeout: Duration | NotGiven = NOT_GIVEN,
+    ) -> None:
+        """Delete ``key`` and its history, leaving one ``PURGE`` marker.
+
+        ``ttl`` makes the marker itself expire (ADR-48; the bucket needs ``limit_marker_ttl``).
+
+        Raises:
+            StreamWrongLastSequenceError: the key changed since ``revision``.
+            InvalidOptionError: a TTL on a bucket without per-key TTLs.
+        """
+        check_kv_key(key)
+        headers = {OPERATION_HEADER: "PURGE", ROLLUP_HEADER: "sub"}
+        if revision is not None:
+            headers[EXPECTED_LAST_SUBJECT_SEQ] = _revision(revision)
+        if ttl is not None:
+            headers[TTL_HEADER] = self._ttl(ttl)
+        await self._publish(key, b"", headers, timeout)
+
+    async def _publish(
+        self,
+        key: str,
+        value: bytes,
+        headers: dict[str, str] | None,
+        timeout: Duration | NotGiven,
+    ) -> int:
+        ack = await publish_once(
+            self._js.api,
+            self._put_prefix + key,
+            value,
+            headers=headers,
+            timeout=timeout,
+            context=self._context,
+        )
+        return ack.seq
+
+    def _value(self, value: bytes) -> bytes:
+        if not isinstance(value, bytes | bytearray | memoryview):
+            raise InvalidOptionError(
+                f"values are bytes (got {type(value).__name__}); encode text with .encode()"
+            )
+        limit = self._info.config.max_msg_size
+        if limit is not None and limit > 0 and len(value) > limit:
+            raise InvalidOptionError(
+                f"value is {len(value)} bytes; bucket {self._bucket!r} takes at most {limit} "
+                "(its max_value_size)"
+            )
+        return bytes(value)
+
+    def _ttl(self, ttl: Duration) -> str:
+        config = self._info.config
+        if not config.allow_msg_ttl:
+            raise InvalidOptionError(
+                f"bucket {self._bucket!r} has no per-key TTLs; create it with limit_marker_ttl"
+            )
+        span = to_timedelta(ttl, name="ttl", minimum=KV_MIN_KEY_TTL)
+        millis = span // timedelta(milliseconds=1)
+        return f"{millis // 1000}s" if millis % 1000 == 0 else f"{millis}ms"
+
+    # ------------------------------------------------------------ many keys at once
+
+    def watch(
+        self,
+        keys: str | Sequence[str] = ">",
+        /,
+        *,
+        include_history: bool = False,
+        ignore_deletes: bool = False,
+        updates_only: bool = False,
+        meta_only: bool = False,
+    ) -> KeyWatcher:
+        """Watch keys (wildcards allowed) for changes, as ``async with`` / ``async for``.
+
+        The iteration yields each key's latest entry (all history with
+        ``include_history``), then **``None`` once when the initial values are done**,
+        then every change as it happens. ``updates_only`` skips the initial values (the
+        ``None`` comes first); ``meta_only`` leaves values empty; ``ignore_deletes``
+        skips delete and purge markers. Survives server restarts and leader changes::
+
+            async with kv.watch("app.>") as updates:
+                async for entry in updates:
+                    if entry is None: ...  # caught up
+
+        Raises:
+            InvalidNameError: a key filter breaks ADR-8's rules.
+            InvalidOptionError: ``include_history`` with ``updates_only``.
+        """
+        if include_history and updates_only:
+            raise InvalidOptionError("include_history and updates_only cannot be combined")
+        return KeyWatcher(
+            self._js,
+            bucket=self._bucket,
+            stream=self._stream,
+            prefix=self._read_prefix,
+            filters=check_filters(keys),
+            include_history=include_history,
+            ignore_deletes=ignore_deletes,
+            updates_only=updates_only,
+            meta_only=meta_only,
+        )
+
+    def keys(
+        self, filters: str | Sequence[str] = ">", /, *, timeout: Duration | NotGiven = NOT_GIVEN
+    ) -> KeyLister:
+        """Iterate the keys that have a value (``async for``), optionally only those
+        matching ``filters``; ``await kv.keys()`` gives them as a list.
+
+        Raises:
+            InvalidNameError: a filter breaks ADR-8's rules.
+        """
+        watcher = self.watch(filters, ignore_deletes=True, meta_only=True)
+        return KeyLister(watcher, self._js.api.deadline(timeout))
+
+    async def history(
+        self, key: str, /, *, timeout: Duration | NotGiven = NOT_GIVEN
+    ) -> list[KeyValueEntry]:
+        """Return every entry the bucket keeps for ``key``, oldest first (markers included).
+
+        Raises:
+            KeyNotFoundError: the key has no entries.
+        """
+        check_kv_key(key)
+        watcher = self.watch(key, include_history=True)
+        entries = await watcher.initial_entries(self._js.api.deadline(timeout))
+        if not entries:
+            raise KeyNotFoundError(self._bucket, key)
+        return entries
+
+    async def purge_deletes(
+        self,
+        *,
+        older_than: Duration | None = KV_PURGE_DELETES_OLDER_THAN,
+        timeout: Duration | NotGiven = NOT_GIVEN,
+    ) -> int:
+        """Remove the history of deleted keys; return how many markers went too.
+
+        Markers older than ``older_than`` are removed with everything before them;
+        younger ones stay (only the history before them goes). ``older_than=None``
+        removes every marker.
+
+        Raises:
+            InvalidOptionError: ``older_than`` is not a positive duration.
+        """
+        threshold = None if older_than is None else to_timedelta(older_than, name="older_than")
+        deadline = self._js.api.deadline(timeout)
+        entries = await self.watch().initial_entries(deadline)
+        markers = [entry for entry in entries if entry.is_deleted]
+        limit = None if threshold is None else datetime.now(UTC) - threshold
+        removed = 0
+        for marker in markers:
+            remove = limit is None or marker.created < limit
+            await self._js.api.request(
+                f"STREAM.PURGE.{self._stream}",
+                StreamPurgeRequest(
+                    filter=self._read_prefix + marker.key, keep=None if remove else 1
+                ),
+                StreamPurgeResponse,
+                timeout=max(0.5, deadline - anyio.current_time()),
+                context=self._context,
+            )
+            removed += remove
+        return removed
+
+
+def _revision(revision: int) -> str:
+    if isinstance(revision, bool) or not isinstance(revision, int) or revision < 0:
+        raise InvalidOptionError(f"revision must be a non-negative integer (got {revision!r})")
+    return str(revision)
+
+
+def _not_found(bucket: str, err: StreamNotFoundError) -> BucketNotFoundError:
+    return BucketNotFoundError(
+        err.code, err.err_code, "bucket not found", context=f"bucket {bucket!r}; create it first"
+    )

@@ -1,0 +1,232 @@
+"""Watching keys (ADR-8): :class:`KeyWatcher` over the ordered consumer, and key listing.
+
+A watcher is an ordered consumer (ADR-17) on the bucket's stream filtered to the
+watched keys, delivering the last entry per key (all entries with history, only new
+ones for updates-only). It survives restarts and leader changes because the ordered
+consumer recreates itself after the last delivered sequence. The end of the initial
+values is signalled by yielding ``None`` once: after the first entry with nothing
+pending, or right away when there was nothing to deliver (checked with the consumer's
+info after it is created) or only updates were asked for.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Self
+
+import anyio
+
+from jsm._constants import KV_WATCH_BUFFER
+from jsm._errors_base import ClosedError, InvalidNameError, JsmError, JsmTimeoutError
+from jsm.kv._read import operation_of
+from jsm.models import ConsumerInfoResponse, DeliverPolicy, KeyValueEntry
+from jsm.subjects import check_kv_key
+
+if TYPE_CHECKING:
+    from collections.abc import Generator, Sequence
+    from types import TracebackType
+
+    from jsm.consumers.message import Msg
+    from jsm.consumers.ordered import OrderedConsumer
+    from jsm.manager import Manager
+
+__all__ = ["KeyLister", "KeyWatcher", "check_filters"]
+
+logger = logging.getLogger(__name__)
+
+
+def check_filters(keys: str | Sequence[str]) -> list[str]:
+    """Check watch/list key filters (``*`` and a final ``>`` allowed) and return them.
+
+    Raises:
+        InvalidNameError: a filter breaks ADR-8's key rules, or none was given.
+    """
+    filters = [keys] if isinstance(keys, str) else list(keys)
+    if not filters:
+        raise InvalidNameError("give at least one key filter ('>' watches every key)")
+    return [check_kv_key(key, allow_wildcards=True) for key in filters]
+
+
+class KeyWatcher:
+    """Entries of the watched keys as they change; ``None`` once when the initial values are done.
+
+    Made by :meth:`jsm.KeyValue.watch`; use ``async with`` and iterate. Leaving the
+    block stops the watch and removes its consumer.
+    """
+
+    def __init__(
+        self,
+        js: Manager,
+        *,
+        bucket: str,
+        stream: str,
+        prefix: str,
+        filters: list[str],
+        include_history: bool,
+        ignore_deletes: bool,
+        updates_only: bool,
+        meta_only: bool,
+    ) -> None:
+        if updates_only:
+            policy = DeliverPolicy.NEW
+        elif include_history:
+            policy = DeliverPolicy.ALL
+        else:
+            policy = DeliverPolicy.LAST_PER_SUBJECT
+        self._js = js
+        self._bucket = bucket
+        self._stream = stream
+        self._prefix = prefix
+        self._cut = len(prefix)
+        self._ignore_deletes = ignore_deletes
+        self._updates_only = updates_only
+        self._ordered: OrderedConsumer = js.ordered_consumer(
+            stream,
+            filter_subjects=[prefix + key for key in filters],
+            deliver_policy=policy,
+            headers_only=meta_only,
+            max_messages=KV_WATCH_BUFFER,
+        )
+        self._initial_done = updates_only
+        self._marker_sent = False
+        self._entered = False
+
+    @property
+    def is_initial_done(self) -> bool:
+        """Whether every initial value has been handed out (the ``None`` is due or given)."""
+        return self._initial_done
+
+    @property
+    def recreated(self) -> int:
+        """How many times the underlying consumer was replaced (restarts, leader changes)."""
+        return self._ordered.recreated
+
+    async def __aenter__(self) -> Self:
+        if self._entered:
+            raise ClosedError("this watcher was already entered; call watch() again")
+        self._entered = True
+        await self._ordered.__aenter__()
+        if not self._updates_only:
+            try:
+                await self._check_empty()
+            except BaseException:
+                await self._ordered.__aexit__(None, None, None)
+                raise
+        return self
+
+    async def _check_empty(self) -> None:
+        # ADR-8: the marker must come even when nothing matches; a consumer that has
+        # delivered nothing and has nothing pending proves it.
+        name = self._ordered.consumer_name
+        if name is None:
+            return
+        try:
+            info = await self._js.api.request(
+                f"CONSUMER.INFO.{self._stream}.{name}",
+                None,
+                ConsumerInfoResponse,
+                retry=True,
+                context=f"bucket {self._bucket!r} watcher",
+            )
+        except JsmError as err:  # replaced meanwhile: its messages will carry the count
+            logger.debug("watcher could not read its consumer's info: %s", err)
+            return
+        if info.num_pending == 0 and info.delivered.consumer_seq == 0:
+            self._initial_done = True
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self._ordered.__aexit__(exc_type, exc, tb)
+
+    def __aiter__(self) -> Self:
+        if not self._entered:
+            raise ClosedError("use 'async with kv.watch(...) as updates:' before iterating")
+        return self
+
+    async def __anext__(self) -> KeyValueEntry | None:
+        while True:
+            if self._initial_done and not self._marker_sent:
+                self._marker_sent = True
+                return None
+            msg = await self._ordered.__anext__()
+            entry = self._entry(msg)
+            if entry is None:
+                continue
+            return entry
+
+    def _entry(self, msg: Msg) -> KeyValueEntry | None:
+        meta = msg.metadata
+        if not self._initial_done and meta.num_pending == 0:
+            self._initial_done = True
+        headers = dict(msg.headers) if msg.headers else None
+        operation = operation_of(headers)
+        if self._ignore_deletes and operation.value != "PUT":
+            return None
+        return KeyValueEntry(
+            bucket=self._bucket,
+            key=msg.subject[self._cut :],
+            value=msg.data,
+            revision=meta.sequence.stream,
+            created=meta.timestamp,
+            delta=meta.num_pending,
+            operation=operation,
+        )
+
+    async def initial_entries(self, deadline: float) -> list[KeyValueEntry]:
+        """Enter, gather the entries before the ``None`` marker, and leave (for keys/history).
+
+        Raises:
+            JsmTimeoutError: the initial values did not all arrive before ``deadline``.
+        """
+        found: list[KeyValueEntry] = []
+        try:
+            with anyio.fail_after(max(0.0, deadline - anyio.current_time())):
+                async with self:
+                    async for entry in self:
+                        if entry is None:
+                            break
+                        found.append(entry)
+        except TimeoutError as err:
+            if isinstance(err, JsmError):
+                raise
+            raise JsmTimeoutError(
+                f"bucket {self._bucket!r}: the initial values did not arrive in time"
+            ) from err
+        return found
+
+
+class KeyLister:
+    """The keys of a bucket: ``async for key in kv.keys()``, or ``await kv.keys()`` for a list.
+
+    The keys are gathered with one meta-only watch when the iteration starts, so the
+    iteration itself holds no subscription.
+    """
+
+    def __init__(self, watcher: KeyWatcher, deadline: float) -> None:
+        self._watcher = watcher
+        self._deadline = deadline
+        self._keys: list[str] | None = None
+        self._index = 0
+
+    async def _load(self) -> list[str]:
+        if self._keys is None:
+            entries = await self._watcher.initial_entries(self._deadline)
+            self._keys = list(dict.fromkeys(entry.key for entry in entries))
+        return self._keys
+
+    def __aiter__(self) -> Self:
+        return self
+
+    async def __anext__(self) -> str:
+        keys = await self._load()
+        if self._index >= len(keys):
+            raise StopAsyncIteration
+        self._index += 1
+        return keys[self._index - 1]
+
+    def __await__(self) -> Generator[object, None, list[str]]:
+        return self._load().__await__()
