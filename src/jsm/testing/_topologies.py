@@ -235,6 +235,7 @@ accounts {
       {service: "$JS.FC.>"}
       {service: "imp.>"}
       {stream: "deliver.>"}
+      {service: "$SRV.>", response_type: stream}
     ]
   }
   IMP: {
@@ -245,6 +246,7 @@ accounts {
       {service: {account: APP, subject: "$JS.FC.>"}}
       {service: {account: APP, subject: "imp.>"}}
       {stream: {account: APP, subject: "deliver.>"}}
+      {service: {account: APP, subject: "$SRV.>"}}
     ]
   }
   SYS: { users: [{user: sys, password: sys}] }
@@ -258,8 +260,9 @@ class ImportingAccounts(_Group):
     """One server, two accounts: ``IMP`` imports the JetStream API of ``APP`` under a prefix.
 
     From ``importer_url`` the API is reached as ``JS.APP.API.…``; publishes on
-    ``imp.>`` reach APP's streams, acks (``$JS.ACK.>``) and flow control go back, and
-    push deliveries on ``deliver.>`` are imported.
+    ``imp.>`` reach APP's streams (and services), acks (``$JS.ACK.>``) and flow control
+    go back, push deliveries on ``deliver.>`` are imported, and service discovery
+    (``$SRV.>``) reaches APP's services.
     """
 
     api_prefix = "JS.APP.API"
