@@ -18,23 +18,36 @@ from jsm.api import raise_for_error
 from jsm.models import KeyValueEntry, KeyValueOp
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from jsm._transport import NatsMsg
     from jsm.streams.messages import StoredMessage
 
 __all__ = ["OPERATION_HEADER", "entry_from_direct", "entry_from_stored", "operation_of"]
 
 OPERATION_HEADER: Final = "KV-Operation"
+MARKER_REASON_HEADER: Final = "Nats-Marker-Reason"
 _OPERATIONS: Final = {"DEL": KeyValueOp.DEL, "PURGE": KeyValueOp.PURGE}
+# Markers the server leaves when limits remove a key (ADR-48).
+_MARKER_REASONS: Final = {
+    "MaxAge": KeyValueOp.PURGE,
+    "Purge": KeyValueOp.PURGE,
+    "Remove": KeyValueOp.DEL,
+}
 
 
-def operation_of(headers: dict[str, str] | None) -> KeyValueOp:
-    """Return the operation a message's ``KV-Operation`` header records (``PUT`` if none)."""
+def operation_of(headers: Mapping[str, str] | None) -> KeyValueOp:
+    """Return the operation a message records: its ``KV-Operation`` header, a limit
+    marker's ``Nats-Marker-Reason`` (ADR-48), or ``PUT`` when it has neither."""
     if not headers:
         return KeyValueOp.PUT
     value = headers.get(OPERATION_HEADER)
-    if value is None:
-        return KeyValueOp.PUT
-    return _OPERATIONS.get(value) or KeyValueOp(value)
+    if value is not None:
+        return _OPERATIONS.get(value) or KeyValueOp(value)
+    reason = headers.get(MARKER_REASON_HEADER)
+    if reason is not None:
+        return _MARKER_REASONS.get(reason, KeyValueOp.PURGE)
+    return KeyValueOp.PUT
 
 
 def _created(stamp: str) -> datetime:
@@ -68,8 +81,7 @@ def entry_from_direct(bucket: str, key: str, msg: NatsMsg, *, with_markers: bool
         raise UnexpectedReplyError(
             f"direct get of key {key!r} in bucket {bucket!r} lacks its Nats-* headers"
         ) from err
-    op = headers.get(OPERATION_HEADER)
-    operation = KeyValueOp.PUT if op is None else (_OPERATIONS.get(op) or KeyValueOp(op))
+    operation = operation_of(headers)
     if operation is not KeyValueOp.PUT and not with_markers:
         raise KeyDeletedError(bucket, key, revision, operation.value)
     return KeyValueEntry(

@@ -162,8 +162,7 @@ class KeyWatcher:
         meta = msg.metadata
         if not self._initial_done and meta.num_pending == 0:
             self._initial_done = True
-        headers = dict(msg.headers) if msg.headers else None
-        operation = operation_of(headers)
+        operation = operation_of(msg.headers)
         if self._ignore_deletes and operation.value != "PUT":
             return None
         return KeyValueEntry(

@@ -234,6 +234,7 @@ accounts {
       {service: "$JS.ACK.>"}
       {service: "$JS.FC.>"}
       {service: "imp.>"}
+      {service: "$KV.>"}
       {stream: "deliver.>"}
       {service: "$SRV.>", response_type: stream}
     ]
@@ -245,6 +246,7 @@ accounts {
       {service: {account: APP, subject: "$JS.ACK.>"}}
       {service: {account: APP, subject: "$JS.FC.>"}}
       {service: {account: APP, subject: "imp.>"}}
+      {service: {account: APP, subject: "$KV.>"}, to: "JS.APP.API.$KV.>"}
       {stream: {account: APP, subject: "deliver.>"}}
       {service: {account: APP, subject: "$SRV.>"}}
     ]
@@ -262,7 +264,8 @@ class ImportingAccounts(_Group):
     From ``importer_url`` the API is reached as ``JS.APP.API.…``; publishes on
     ``imp.>`` reach APP's streams (and services), acks (``$JS.ACK.>``) and flow control
     go back, push deliveries on ``deliver.>`` are imported, and service discovery
-    (``$SRV.>``) reaches APP's services.
+    (``$SRV.>``) reaches APP's services. Key-Value writes go through the prefix too
+    (``JS.APP.API.$KV.>`` is APP's ``$KV.>``, ADR-19).
     """
 
     api_prefix = "JS.APP.API"

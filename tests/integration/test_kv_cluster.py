@@ -1,0 +1,72 @@
+"""Key-Value on the 3-node cluster: a replicated bucket, and a watch that keeps going while
+the bucket's stream leader steps down."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import anyio
+import pytest
+
+import jsm
+from tests.integration.consumer_helpers import eventually
+
+if TYPE_CHECKING:
+    from collections.abc import AsyncIterator
+
+    from jsm.testing import Cluster
+
+
+@pytest.fixture
+async def cjs(nats_cluster: Cluster) -> AsyncIterator[jsm.Manager]:
+    """A manager on the cluster that deletes the buckets its test made."""
+    async with jsm.connect(nats_cluster.urls, timeout=10) as js:
+        before = set(await js.streams.names().collect())
+        yield js
+        for name in set(await js.streams.names().collect()) - before:
+            await js.streams.delete(name)
+
+
+async def leader(kv: jsm.KeyValue) -> str | None:
+    try:
+        cluster = (await kv.status(timeout=1)).stream_info.cluster
+    except jsm.errors.JsmTimeoutError:  # no answer while a new leader is elected
+        return None
+    return None if cluster is None else cluster.leader
+
+
+async def test_replicated_bucket_watch_survives_leader_stepdown(
+    cjs: jsm.Manager, unique_name: str
+) -> None:
+    kv = await cjs.kv.create(jsm.KeyValueConfig(bucket=unique_name, replicas=3, history=2))
+    info = kv.cached_info
+    assert info.config.num_replicas == 3
+    leaders: list[str] = []
+
+    async def elected() -> bool:
+        name = await leader(kv)
+        if name is not None:
+            leaders.append(name)
+        return name is not None
+
+    await eventually(elected)
+    for index in range(10):
+        await kv.put(f"k.{index}", b"before")
+    seen: list[tuple[str, bytes]] = []
+    with anyio.fail_after(90):
+        async with kv.watch("k.>") as updates:
+            async for entry in updates:
+                if entry is None:
+                    assert len(seen) == 10
+                    stream = await cjs.streams.get(kv.stream_name)
+                    await stream.leader_stepdown()
+                    for index in range(10, 20):
+                        await kv.put(f"k.{index}", b"after")  # retried while electing
+                    continue
+                seen.append((entry.key, entry.value))
+                if len(seen) == 20:
+                    break
+    assert seen == [(f"k.{i}", b"before" if i < 10 else b"after") for i in range(20)]
+    await eventually(elected)
+    assert leaders[-1] != leaders[0]
+    assert (await kv.get("k.19")).value == b"after"
