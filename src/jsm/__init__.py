@@ -72,6 +72,12 @@ from jsm.models import KeyValueConfig as KeyValueConfig
 from jsm.models import KeyValueEntry as KeyValueEntry
 from jsm.models import KeyValueOp as KeyValueOp
 from jsm.models import KeyValueStatus as KeyValueStatus
+from jsm.models import ObjectInfo as ObjectInfo
+from jsm.models import ObjectLink as ObjectLink
+from jsm.models import ObjectMeta as ObjectMeta
+from jsm.models import ObjectMetaOptions as ObjectMetaOptions
+from jsm.models import ObjectStoreConfig as ObjectStoreConfig
+from jsm.models import ObjectStoreStatus as ObjectStoreStatus
 from jsm.models import PriorityGroupState as PriorityGroupState
 from jsm.models import PriorityPolicy as PriorityPolicy
 from jsm.models import PullRequest as PullRequest
@@ -80,6 +86,10 @@ from jsm.models import SequenceInfo as SequenceInfo
 from jsm.models import ServiceInfo as ServiceInfo
 from jsm.models import ServicePing as ServicePing
 from jsm.models import ServiceStats as ServiceStats
+from jsm.objects import ObjectReader as ObjectReader
+from jsm.objects import ObjectStore as ObjectStore
+from jsm.objects import ObjectStoreManager as ObjectStoreManager
+from jsm.objects import ObjectWatcher as ObjectWatcher
 from jsm.services import Service as Service
 from jsm.services import ServiceError as ServiceError
 from jsm.services import ServiceGroup as ServiceGroup
@@ -121,6 +131,16 @@ __all__ = [
     "Msg",
     "MsgMetadata",
     "NotGiven",
+    "ObjectInfo",
+    "ObjectLink",
+    "ObjectMeta",
+    "ObjectMetaOptions",
+    "ObjectReader",
+    "ObjectStore",
+    "ObjectStoreConfig",
+    "ObjectStoreManager",
+    "ObjectStoreStatus",
+    "ObjectWatcher",
     "OrderedConsumer",
     "Pager",
     "PeerInfo",

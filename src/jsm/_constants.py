@@ -109,3 +109,17 @@ KV_MIN_KEY_TTL = timedelta(seconds=1)
 
 KV_WATCH_BUFFER = 256
 """Entries a watcher's ordered consumer keeps requested or buffered at once."""
+
+# ---- objects
+
+OBJECT_CHUNK_SIZE = 128 * 1024
+"""Default size of an object's chunks (ADR-20)."""
+
+OBJECT_MAX_PENDING_BYTES = 8 * 1024 * 1024
+"""Chunk bytes a put keeps published but unacknowledged at once (bounds memory and lag)."""
+
+OBJECT_MAX_PENDING_CHUNKS = 64
+"""Chunks a put keeps unacknowledged at once, whatever their size."""
+
+OBJECT_READ_BUFFER_BYTES = 8 * 1024 * 1024
+"""Chunk bytes a get keeps requested or buffered at once."""

@@ -27,7 +27,11 @@ JsmError
 ├── WrongConsumerTypeError        a pull API on a push consumer, or the reverse
 ├── MissedHeartbeatError          the server fell silent beyond the heartbeat tolerance
 ├── KeyNotFoundError              a KV key has no value (KeyDeletedError: its last entry is a marker)
-└── KeyExistsError                a KV create found a value already there
+├── KeyExistsError                a KV create found a value already there
+├── ObjectNotFoundError           no such object (or it was deleted) in an object store
+├── ObjectExistsError             a rename or link would overwrite a live object
+├── ObjectLinkError               a link that cannot be made or followed
+└── DigestMismatchError           an object's data does not match its SHA-256 digest
 ```
 """
 
@@ -42,6 +46,7 @@ __all__ = [
     "BucketNotFoundError",
     "ClosedError",
     "ConflictError",
+    "DigestMismatchError",
     "InvalidAckSubjectError",
     "InvalidNameError",
     "InvalidOptionError",
@@ -56,6 +61,10 @@ __all__ = [
     "MissedHeartbeatError",
     "NoStreamError",
     "NotFoundError",
+    "ObjectExistsError",
+    "ObjectLinkError",
+    "ObjectNotFoundError",
+    "ObjectStoreNotFoundError",
     "PreconditionFailedError",
     "ServerError",
     "ServiceUnavailableError",
@@ -393,3 +402,80 @@ class KeyExistsError(JsmError):
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (type(self), (self.bucket, self.key, self.revision))
+
+
+# ---- objects
+
+
+class ObjectStoreNotFoundError(NotFoundError):
+    """The object-store bucket does not exist (its ``OBJ_<bucket>`` stream is missing)."""
+
+
+class ObjectNotFoundError(JsmError):
+    """The object does not exist in the bucket, or it was deleted.
+
+    Attributes:
+        bucket: the bucket.
+        name: the object's name.
+    """
+
+    def __init__(self, bucket: str, name: str, message: str | None = None) -> None:
+        self.bucket = bucket
+        self.name = name
+        super().__init__(message or f"object {name!r} not found in bucket {bucket!r}")
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.bucket, self.name, self.message))
+
+
+class ObjectExistsError(JsmError):
+    """A rename or a link would replace a live object; delete that object first.
+
+    Attributes:
+        bucket: the bucket.
+        name: the name already taken.
+    """
+
+    def __init__(self, bucket: str, name: str, message: str | None = None) -> None:
+        self.bucket = bucket
+        self.name = name
+        super().__init__(
+            message
+            or f"object {name!r} already exists in bucket {bucket!r}; delete it or pick another name"
+        )
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.bucket, self.name, self.message))
+
+
+class ObjectLinkError(JsmError):
+    """A link cannot be made (to a link or a deleted object) or followed (a bucket link)."""
+
+
+class DigestMismatchError(JsmError):
+    """The data read does not hash to the object's digest: what was received is not the object.
+
+    Attributes:
+        bucket: the bucket.
+        name: the object's name.
+        expected: the digest stored with the object.
+        actual: the digest of the data received.
+        received: how many bytes were received (and handed out, flagged incomplete).
+    """
+
+    def __init__(self, bucket: str, name: str, expected: str, actual: str, received: int) -> None:
+        self.bucket = bucket
+        self.name = name
+        self.expected = expected
+        self.actual = actual
+        self.received = received
+        super().__init__(
+            f"object {name!r} in bucket {bucket!r} failed its digest check after {received} "
+            f"bytes (stored {expected}, received {actual}); discard the data read"
+        )
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (
+            type(self),
+            (self.bucket, self.name, self.expected, self.actual, self.received),
+        )

@@ -21,6 +21,7 @@ from jsm.consumers._checks import check_consumer_config
 from jsm.consumers.ordered import OrderedConsumer, ordered_config, ordered_heartbeat
 from jsm.kv import KeyValueManager
 from jsm.models import DeliverPolicy, ReplayPolicy
+from jsm.objects import ObjectStoreManager
 from jsm.services import ServiceManager
 from jsm.streams import StreamManager
 from jsm.subjects import ApiSubjects, check_name
@@ -147,6 +148,11 @@ class Manager:
     def kv(self) -> KeyValueManager:
         """Key-Value buckets: ``await js.kv.create(config)``, ``get``, ``names``, ``delete``."""
         return KeyValueManager(self)
+
+    @property
+    def objects(self) -> ObjectStoreManager:
+        """Object stores: ``await js.objects.create(config)``, ``get``, ``list``, ``delete``."""
+        return ObjectStoreManager(self)
 
     def ordered_consumer(
         self,

@@ -33,6 +33,12 @@ from jsm.models.kv import KeyValueConfig as KeyValueConfig
 from jsm.models.kv import KeyValueEntry as KeyValueEntry
 from jsm.models.kv import KeyValueOp as KeyValueOp
 from jsm.models.kv import KeyValueStatus as KeyValueStatus
+from jsm.models.objects import ObjectInfo as ObjectInfo
+from jsm.models.objects import ObjectLink as ObjectLink
+from jsm.models.objects import ObjectMeta as ObjectMeta
+from jsm.models.objects import ObjectMetaOptions as ObjectMetaOptions
+from jsm.models.objects import ObjectStoreConfig as ObjectStoreConfig
+from jsm.models.objects import ObjectStoreStatus as ObjectStoreStatus
 from jsm.models.pub_ack import PubAck as PubAck
 from jsm.models.services import EndpointInfo as EndpointInfo
 from jsm.models.services import EndpointStats as EndpointStats
@@ -110,6 +116,12 @@ __all__ = [
     "LostStreamData",
     "Model",
     "Nanos",
+    "ObjectInfo",
+    "ObjectLink",
+    "ObjectMeta",
+    "ObjectMetaOptions",
+    "ObjectStoreConfig",
+    "ObjectStoreStatus",
     "PeerInfo",
     "PersistMode",
     "Placement",

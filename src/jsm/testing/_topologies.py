@@ -237,6 +237,7 @@ accounts {
       {service: "$KV.>"}
       {stream: "deliver.>"}
       {service: "$SRV.>", response_type: stream}
+      {service: "$O.>"}
     ]
   }
   IMP: {
@@ -249,6 +250,7 @@ accounts {
       {service: {account: APP, subject: "$KV.>"}, to: "JS.APP.API.$KV.>"}
       {stream: {account: APP, subject: "deliver.>"}}
       {service: {account: APP, subject: "$SRV.>"}}
+      {service: {account: APP, subject: "$O.>"}}
     ]
   }
   SYS: { users: [{user: sys, password: sys}] }
@@ -264,7 +266,8 @@ class ImportingAccounts(_Group):
     From ``importer_url`` the API is reached as ``JS.APP.API.…``; publishes on
     ``imp.>`` reach APP's streams (and services), acks (``$JS.ACK.>``) and flow control
     go back, push deliveries on ``deliver.>`` are imported, and service discovery
-    (``$SRV.>``) reaches APP's services. Key-Value writes go through the prefix too
+    (``$SRV.>``) reaches APP's services, object-store subjects (``$O.>``) reach APP's
+    buckets. Key-Value writes go through the prefix too
     (``JS.APP.API.$KV.>`` is APP's ``$KV.>``, ADR-19).
     """
 

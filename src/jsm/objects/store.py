@@ -1,0 +1,544 @@
+"""One object-store bucket: put and get objects, their metadata, links, list and watch.
+
+:class:`ObjectStore` is a handle on the ``OBJ_<bucket>`` stream (ADR-20). A put streams
+its source in chunks to ``$O.<bucket>.C.<nuid>`` through a bounded window of
+acknowledged publishes while hashing it, then stores the metadata on
+``$O.<bucket>.M.<base64url(name)>`` (rolled up), then purges the previous version's
+chunks. A put that fails leaves the previous version as it was and purges what it sent.
+Reading is :class:`jsm.objects.ObjectReader`; watching is :class:`jsm.objects.ObjectWatcher`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+import anyio
+import anyio.to_thread
+
+from jsm._constants import (
+    CLEANUP_TIMEOUT,
+    OBJECT_CHUNK_SIZE,
+    OBJECT_MAX_PENDING_BYTES,
+    OBJECT_MAX_PENDING_CHUNKS,
+)
+from jsm._errors_base import (
+    InvalidOptionError,
+    JetStreamUnavailableError,
+    JsmError,
+    NoStreamError,
+    ObjectExistsError,
+    ObjectLinkError,
+    ObjectNotFoundError,
+    ObjectStoreNotFoundError,
+)
+from jsm._generated_errors import StreamNotFoundError
+from jsm._options import NOT_GIVEN, Duration, NotGiven
+from jsm.models.objects import (
+    ObjectInfo,
+    ObjectLink,
+    ObjectMeta,
+    ObjectMetaOptions,
+    ObjectStoreStatus,
+    digest_value,
+)
+from jsm.objects import _wire
+from jsm.objects._source import chunks_of
+from jsm.objects._window import AckWindow
+from jsm.objects.reader import ObjectReader
+from jsm.objects.watch import ObjectWatcher
+from jsm.streams._api import fetch_info
+from jsm.subjects import object_chunk_subject, object_meta_subject, object_stream_name
+
+if TYPE_CHECKING:
+    from collections.abc import AsyncIterator
+
+    from jsm.manager import Manager
+    from jsm.models import StreamInfo
+    from jsm.objects._source import ObjectSource
+
+__all__ = ["ObjectStore"]
+
+logger = logging.getLogger(__name__)
+
+_MAX_LINK_HOPS = 8
+
+
+class ObjectStore:
+    """An object-store bucket: ``await store.put("a.bin", data)``, ``async with store.get("a.bin")``.
+
+    Made by ``js.objects.create(...)`` or ``js.objects.get(bucket)``.
+    """
+
+    def __init__(self, js: Manager, bucket: str, info: StreamInfo) -> None:
+        self._js = js
+        self._bucket = bucket
+        self._stream = object_stream_name(bucket)
+        self._info = info
+
+    @property
+    def bucket(self) -> str:
+        """The bucket's name."""
+        return self._bucket
+
+    @property
+    def stream_name(self) -> str:
+        """The stream behind the bucket (``OBJ_<bucket>``)."""
+        return self._stream
+
+    @property
+    def cached_info(self) -> StreamInfo:
+        """The stream info this handle was made with (not refreshed)."""
+        return self._info
+
+    def __repr__(self) -> str:
+        return f"<jsm.ObjectStore {self._bucket!r}>"
+
+    # ------------------------------------------------------------------ bucket
+
+    async def status(self, *, timeout: Duration | NotGiven = NOT_GIVEN) -> ObjectStoreStatus:
+        """Return the bucket's settings and size, fresh from the server.
+
+        Raises:
+            ObjectStoreNotFoundError: the bucket was deleted.
+        """
+        self._info = await self._stream_info(timeout=timeout)
+        return ObjectStoreStatus.from_stream_info(self._bucket, self._info)
+
+    async def seal(self, *, timeout: Duration | NotGiven = NOT_GIVEN) -> ObjectStoreStatus:
+        """Seal the bucket: no more puts, deletes or metadata changes; cannot be undone.
+
+        Raises:
+            ObjectStoreNotFoundError: the bucket was deleted.
+        """
+        return await self._js.objects.seal(self._bucket, timeout=timeout)
+
+    # ------------------------------------------------------------------ put
+
+    async def put(
+        self,
+        name: str,
+        source: ObjectSource,
+        /,
+        *,
+        meta: ObjectMeta | None = None,
+        timeout: Duration | NotGiven = NOT_GIVEN,
+    ) -> ObjectInfo:
+        """Store ``source`` as object ``name``, replacing any previous version.
+
+        ``source`` is bytes, a binary file object, or an (async) iterator of bytes; it
+        is read a few chunks at a time, so memory stays bounded whatever its size.
+        ``meta`` adds a description, headers, metadata and a chunk size (128 KiB by
+        default). ``timeout`` bounds each acknowledgement, not the whole put. If the put
+        fails, the chunks it sent are purged and the previous version stays.
+
+        Raises:
+            InvalidNameError: an empty name.
+            InvalidOptionError: a source put cannot read, or a chunk size over the
+                server's max payload.
+            ObjectStoreNotFoundError: the bucket was deleted.
+            StreamStoreFailedError: the bucket is full (``max_bytes``), among other refusals.
+            JsmTimeoutError: a chunk was not acknowledged in time.
+            JsmConnectionError: the connection was lost midway.
+        """
+        _wire.check_object_name(name)
+        meta = meta or ObjectMeta()
+        if meta.name is not None and meta.name != name:
+            raise InvalidOptionError(
+                f"put got name {name!r} and meta.name {meta.name!r}; use update_meta to rename"
+            )
+        chunk_size = meta.chunk_size or OBJECT_CHUNK_SIZE
+        max_payload = self._js.api.transport.max_payload
+        if chunk_size > max_payload:
+            raise InvalidOptionError(
+                f"chunk_size {chunk_size} is over the server's max payload ({max_payload} bytes)"
+            )
+        chunks = chunks_of(source, chunk_size)
+        try:
+            previous = await self._read_meta(name, timeout=timeout)
+            info = await self._put_chunks(name, meta, chunk_size, chunks, timeout=timeout)
+        finally:
+            await chunks.aclose()  # type: ignore[attr-defined]  # an async generator
+        if previous is not None and not previous.deleted and previous.nuid != info.nuid:
+            try:
+                await _wire.purge_chunks(self._js.api, self._bucket, previous.nuid, timeout=timeout)
+            except JsmError as err:
+                logger.warning(
+                    "object %r in bucket %r: the previous version's chunks were not purged: %s",
+                    name,
+                    self._bucket,
+                    err,
+                )
+        return info
+
+    async def _put_chunks(
+        self,
+        name: str,
+        meta: ObjectMeta,
+        chunk_size: int,
+        chunks: AsyncIterator[bytes],
+        *,
+        timeout: Duration | NotGiven,
+    ) -> ObjectInfo:
+        api = self._js.api
+        nuid = _wire.new_nuid()
+        subject = object_chunk_subject(self._bucket, nuid)
+        ack_timeout = api.deadline(timeout) - anyio.current_time()
+        context = f"object {name!r} in bucket {self._bucket!r}"
+        sha = hashlib.sha256()
+        size = count = 0
+        window = AckWindow(
+            api,
+            max_chunks=OBJECT_MAX_PENDING_CHUNKS,
+            max_bytes=max(OBJECT_MAX_PENDING_BYTES, chunk_size),
+            ack_timeout=ack_timeout,
+            context=context,
+        )
+        try:
+            async with window:
+                try:
+                    async for chunk in chunks:
+                        sha.update(chunk)
+                        size += len(chunk)
+                        count += 1
+                        await window.publish(subject, chunk)
+                    await window.drain()
+                except BaseException:
+                    await window.settle(anyio.current_time() + CLEANUP_TIMEOUT)
+                    raise
+            info = ObjectInfo(
+                name=name,
+                description=meta.description,
+                headers=meta.headers,
+                metadata=meta.metadata,
+                options=ObjectMetaOptions(max_chunk_size=chunk_size),
+                bucket=self._bucket,
+                nuid=nuid,
+                size=size,
+                chunks=count,
+                digest=digest_value(sha.digest()),
+            )
+            await _wire.publish_meta(api, info, timeout=timeout)
+        except BaseException as err:
+            if count and not api.transport.is_closed:
+                await _wire.remove_orphan_chunks(
+                    api, self._bucket, nuid, within=max(CLEANUP_TIMEOUT, ack_timeout)
+                )
+            elif count:
+                logger.warning(
+                    "%s: the connection closed midway; %d chunks on %s could not be purged",
+                    context,
+                    count,
+                    subject,
+                )
+            if isinstance(err, StreamNotFoundError | NoStreamError):
+                raise self._bucket_error(err) from err
+            raise
+        return ObjectInfo.model_validate(info.model_dump() | {"mtime": datetime.now(UTC)})
+
+    # ------------------------------------------------------------------ get
+
+    def get(self, name: str, /) -> ObjectReader:
+        """Read object ``name``: ``async with store.get(name) as reader: async for chunk in reader``.
+
+        Links to objects are followed. The digest is checked when the last chunk arrives.
+
+        Raises:
+            InvalidNameError: an empty name (raised here).
+            ObjectNotFoundError: no such object, or it was deleted (raised on entering).
+            ObjectLinkError: ``name`` is a link to a bucket (raised on entering).
+            DigestMismatchError: the data does not match the digest (raised by the iteration).
+        """
+        _wire.check_object_name(name)
+        return ObjectReader(self, name)
+
+    async def get_bytes(self, name: str, /) -> bytes:
+        """Return the whole object ``name`` as bytes (for objects that fit in memory).
+
+        Raises:
+            ObjectNotFoundError: no such object, or it was deleted.
+            DigestMismatchError: the data does not match the digest.
+        """
+        async with self.get(name) as reader:
+            return await reader.read_all()
+
+    async def get_to_file(self, name: str, path: str | os.PathLike[str], /) -> ObjectInfo:
+        """Write object ``name`` to the file at ``path`` and return its info.
+
+        The data goes to ``<path>.part`` first and is renamed once its digest checks
+        out; on any failure the partial file is removed and ``path`` is left alone.
+
+        Raises:
+            ObjectNotFoundError: no such object, or it was deleted.
+            DigestMismatchError: the data does not match the digest.
+        """
+        target = anyio.Path(path)
+        partial = anyio.Path(f"{os.fspath(path)}.part")
+        try:
+            async with self.get(name) as reader, await anyio.open_file(partial, "wb") as file:
+                async for chunk in reader:
+                    await file.write(chunk)
+            await partial.replace(target)
+        except BaseException:
+            with anyio.CancelScope(shield=True):
+                await partial.unlink(missing_ok=True)
+            raise
+        if reader.info is None:  # pragma: no cover - set on entering
+            raise ObjectNotFoundError(self._bucket, name)
+        return reader.info
+
+    async def info(
+        self,
+        name: str,
+        /,
+        *,
+        include_deleted: bool = False,
+        timeout: Duration | NotGiven = NOT_GIVEN,
+    ) -> ObjectInfo:
+        """Return the metadata of ``name`` (links are not followed).
+
+        Raises:
+            ObjectNotFoundError: no such object (or it was deleted, unless ``include_deleted``).
+        """
+        _wire.check_object_name(name)
+        info = await self._read_meta(name, timeout=timeout)
+        if info is None or (info.deleted and not include_deleted):
+            raise ObjectNotFoundError(self._bucket, name)
+        return info
+
+    async def _resolve(self, name: str) -> ObjectInfo:
+        """The info of the object behind ``name``, following object links."""
+        store: ObjectStore = self
+        current = name
+        for _ in range(_MAX_LINK_HOPS):
+            info = await store.info(current)
+            link = info.link
+            if link is None:
+                return info
+            if not link.name:
+                raise ObjectLinkError(
+                    f"{current!r} in bucket {store.bucket!r} links to the whole bucket "
+                    f"{link.bucket!r}; open that bucket with js.objects.get({link.bucket!r})"
+                )
+            if link.bucket != store.bucket:
+                store = await self._js.objects.get(link.bucket)
+            try:
+                target = await store.info(link.name)
+            except ObjectNotFoundError as err:
+                raise ObjectNotFoundError(
+                    link.bucket,
+                    link.name,
+                    f"link {current!r} in bucket {self._bucket!r} points to object "
+                    f"{link.name!r} in bucket {link.bucket!r}, which does not exist",
+                ) from err
+            if target.link is None:
+                return target
+            current = link.name
+        raise ObjectLinkError(f"{name!r} in bucket {self._bucket!r}: too many links in a row")
+
+    # ------------------------------------------------------------------ metadata
+
+    async def update_meta(
+        self, name: str, meta: ObjectMeta, /, *, timeout: Duration | NotGiven = NOT_GIVEN
+    ) -> ObjectInfo:
+        """Replace the description, headers and metadata of ``name``; rename it if ``meta.name`` differs.
+
+        The data and the chunk size stay. Renaming onto a live object is refused.
+
+        Raises:
+            ObjectNotFoundError: no such object, or it was deleted.
+            ObjectExistsError: ``meta.name`` is another live object.
+            InvalidOptionError: ``meta.chunk_size`` given (it cannot change).
+        """
+        if meta.chunk_size is not None:
+            raise InvalidOptionError("update_meta cannot change chunk_size; put the object again")
+        new_name = _wire.check_object_name(meta.name) if meta.name is not None else name
+        current = await self.info(name, timeout=timeout)
+        if new_name != name:
+            existing = await self._read_meta(new_name, timeout=timeout)
+            if existing is not None and not existing.deleted:
+                raise ObjectExistsError(self._bucket, new_name)
+        changes: dict[str, object] = {
+            "name": new_name,
+            "description": meta.description,
+            "headers": meta.headers,
+            "metadata": meta.metadata,
+            "mtime": None,
+        }
+        info = ObjectInfo.model_validate(current.model_dump() | changes)
+        await self._publish_meta(info, timeout=timeout)
+        if new_name != name:
+            await _wire.purge_subject(
+                self._js.api, self._bucket, object_meta_subject(self._bucket, name), timeout=timeout
+            )
+        return ObjectInfo.model_validate(info.model_dump() | {"mtime": datetime.now(UTC)})
+
+    async def delete(self, name: str, /, *, timeout: Duration | NotGiven = NOT_GIVEN) -> None:
+        """Delete object ``name``: its chunks are purged and its metadata marked deleted.
+
+        Deleting an object that is already deleted does nothing.
+
+        Raises:
+            ObjectNotFoundError: no object was ever stored under ``name``.
+        """
+        info = await self.info(name, include_deleted=True, timeout=timeout)
+        if not info.deleted:
+            changes = {"deleted": True, "size": 0, "chunks": 0, "digest": None, "mtime": None}
+            marker = ObjectInfo.model_validate(info.model_dump() | changes)
+            await self._publish_meta(marker, timeout=timeout)
+        await _wire.purge_chunks(self._js.api, self._bucket, info.nuid, timeout=timeout)
+
+    # ------------------------------------------------------------------ links
+
+    async def add_link(
+        self,
+        name: str,
+        target: ObjectInfo | str,
+        /,
+        *,
+        timeout: Duration | NotGiven = NOT_GIVEN,
+    ) -> ObjectInfo:
+        """Store ``name`` as a link to an object (its info, or a name in this bucket).
+
+        The target is looked up afresh: it must exist, not be deleted and not be a link.
+        ``name`` may replace a link or a deleted object, not a live object.
+
+        Raises:
+            ObjectNotFoundError: the target does not exist (or was deleted).
+            ObjectLinkError: the target is itself a link.
+            ObjectExistsError: ``name`` is a live object.
+        """
+        _wire.check_object_name(name)
+        if isinstance(target, str):
+            target_bucket, target_name = self._bucket, _wire.check_object_name(target)
+        else:
+            target_bucket, target_name = target.bucket, target.name
+        store = self if target_bucket == self._bucket else await self._js.objects.get(target_bucket)
+        current = await store.info(target_name, timeout=timeout)
+        if current.is_link:
+            raise ObjectLinkError(
+                f"{target_name!r} in bucket {target_bucket!r} is a link; link to what it points to"
+            )
+        link = ObjectLink(bucket=target_bucket, name=target_name)
+        return await self._put_link(name, link, timeout=timeout)
+
+    async def add_bucket_link(
+        self,
+        name: str,
+        bucket: ObjectStore | str,
+        /,
+        *,
+        timeout: Duration | NotGiven = NOT_GIVEN,
+    ) -> ObjectInfo:
+        """Store ``name`` as a link to a whole bucket (which must exist).
+
+        Raises:
+            ObjectStoreNotFoundError: the bucket does not exist.
+            ObjectExistsError: ``name`` is a live object.
+        """
+        _wire.check_object_name(name)
+        bucket_name = bucket.bucket if isinstance(bucket, ObjectStore) else bucket
+        await self._js.objects.get(bucket_name, timeout=timeout)
+        return await self._put_link(name, ObjectLink(bucket=bucket_name), timeout=timeout)
+
+    async def _put_link(
+        self, name: str, link: ObjectLink, *, timeout: Duration | NotGiven
+    ) -> ObjectInfo:
+        existing = await self._read_meta(name, timeout=timeout)
+        if existing is not None and not existing.deleted and not existing.is_link:
+            raise ObjectExistsError(
+                self._bucket,
+                name,
+                f"{name!r} is an object in bucket {self._bucket!r}; "
+                "a link may replace only a link or a deleted object",
+            )
+        info = ObjectInfo(
+            name=name,
+            options=ObjectMetaOptions(link=link),
+            bucket=self._bucket,
+            nuid=_wire.new_nuid(),
+        )
+        await self._publish_meta(info, timeout=timeout)
+        return ObjectInfo.model_validate(info.model_dump() | {"mtime": datetime.now(UTC)})
+
+    # ------------------------------------------------------------------ list & watch
+
+    def watch(
+        self,
+        *,
+        include_history: bool = False,
+        ignore_deletes: bool = False,
+        updates_only: bool = False,
+    ) -> ObjectWatcher:
+        """Watch the bucket's metadata: ``async with store.watch() as updates: async for info in updates``.
+
+        Yields the current info of every object (every version with
+        ``include_history``), then ``None`` once when those initial values are done,
+        then each change as it happens. ``updates_only`` skips the initial values;
+        ``ignore_deletes`` skips deleted objects.
+
+        Raises:
+            InvalidOptionError: ``include_history`` with ``updates_only``.
+        """
+        if include_history and updates_only:
+            raise InvalidOptionError("watch takes include_history or updates_only, not both")
+        return ObjectWatcher(
+            self,
+            include_history=include_history,
+            ignore_deletes=ignore_deletes,
+            updates_only=updates_only,
+        )
+
+    async def list(self, *, include_deleted: bool = False) -> AsyncIterator[ObjectInfo]:
+        """Yield the info of every object in the bucket (deleted ones with ``include_deleted``).
+
+        Raises:
+            ObjectStoreNotFoundError: the bucket was deleted.
+        """
+        async with self.watch(ignore_deletes=not include_deleted) as updates:
+            async for info in updates:
+                if info is None:
+                    return
+                yield info
+
+    # ------------------------------------------------------------------ helpers
+
+    async def _read_meta(
+        self, name: str, *, timeout: Duration | NotGiven = NOT_GIVEN
+    ) -> ObjectInfo | None:
+        try:
+            return await _wire.read_meta(
+                self._js.api,
+                self._bucket,
+                name,
+                direct=self._info.config.allow_direct,
+                timeout=timeout,
+            )
+        except StreamNotFoundError as err:
+            raise self._bucket_error(err) from err
+        except JetStreamUnavailableError:
+            await self._stream_info(timeout=timeout)  # a deleted bucket raises here
+            raise
+
+    async def _publish_meta(self, info: ObjectInfo, *, timeout: Duration | NotGiven) -> None:
+        try:
+            await _wire.publish_meta(self._js.api, info, timeout=timeout)
+        except (StreamNotFoundError, NoStreamError) as err:
+            raise self._bucket_error(err) from err
+
+    async def _stream_info(self, *, timeout: Duration | NotGiven) -> StreamInfo:
+        try:
+            return await fetch_info(self._js.api, self._stream, timeout=timeout)
+        except StreamNotFoundError as err:
+            raise self._bucket_error(err) from err
+
+    def _bucket_error(self, err: StreamNotFoundError | NoStreamError) -> ObjectStoreNotFoundError:
+        context = f"object store {self._bucket!r}; create it with js.objects.create"
+        if isinstance(err, StreamNotFoundError):
+            return ObjectStoreNotFoundError(
+                err.code, err.err_code, err.description, context=context
+            )
+        return ObjectStoreNotFoundError(404, 10059, "stream not found", context=context)

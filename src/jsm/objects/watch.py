@@ -1,0 +1,125 @@
+"""Watching a bucket's metadata: every object's info, a marker, then each change.
+
+:class:`ObjectWatcher` reads ``$O.<bucket>.M.>`` through an ordered consumer (ADR-17),
+so it survives server restarts and leader changes, and keeps a bounded number of
+entries requested or buffered.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Self
+
+from jsm._constants import ORDERED_MAX_MESSAGES
+from jsm._errors_base import ClosedError
+from jsm._generated_errors import NoMessageFoundError, StreamNotFoundError
+from jsm.models import DeliverPolicy, StreamMsgGetRequest
+from jsm.objects._wire import info_from_json
+from jsm.streams.messages import api_get
+from jsm.subjects import object_stream_name
+
+if TYPE_CHECKING:
+    from types import TracebackType
+
+    from jsm.consumers.ordered import OrderedConsumer
+    from jsm.models.objects import ObjectInfo
+    from jsm.objects.store import ObjectStore
+
+__all__ = ["ObjectWatcher"]
+
+
+class ObjectWatcher:
+    """Object infos as they change: ``async with store.watch() as updates: async for info in updates``.
+
+    ``None`` is yielded once, when the initial values are done (not with ``updates_only``).
+    """
+
+    def __init__(
+        self,
+        store: ObjectStore,
+        *,
+        include_history: bool,
+        ignore_deletes: bool,
+        updates_only: bool,
+    ) -> None:
+        self._store = store
+        self._include_history = include_history
+        self._ignore_deletes = ignore_deletes
+        self._updates_only = updates_only
+        self._consumer: OrderedConsumer | None = None
+        self._entered = False
+        self._marker_due = False
+        self._initial_done = updates_only
+
+    async def __aenter__(self) -> Self:
+        if self._entered:
+            raise ClosedError("this watcher was already entered; call watch() again")
+        self._entered = True
+        store = self._store
+        subject = f"$O.{store.bucket}.M.>"
+        if not self._updates_only and not await self._has_any(subject):
+            self._marker_due = True
+            self._initial_done = True
+        if self._updates_only:
+            policy = DeliverPolicy.NEW
+        elif self._include_history:
+            policy = DeliverPolicy.ALL
+        else:
+            policy = DeliverPolicy.LAST_PER_SUBJECT
+        consumer = store._js.ordered_consumer(
+            object_stream_name(store.bucket),
+            filter_subjects=[subject],
+            deliver_policy=policy,
+            max_messages=ORDERED_MAX_MESSAGES,
+        )
+        await consumer.__aenter__()
+        self._consumer = consumer
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        consumer, self._consumer = self._consumer, None
+        if consumer is not None:
+            await consumer.__aexit__(exc_type, exc, tb)
+
+    def __aiter__(self) -> Self:
+        if not self._entered:
+            raise ClosedError("use 'async with store.watch() as updates:' before iterating")
+        return self
+
+    async def __anext__(self) -> ObjectInfo | None:
+        if self._marker_due:
+            self._marker_due = False
+            return None
+        consumer = self._consumer
+        if consumer is None:
+            raise StopAsyncIteration
+        while True:
+            msg = await anext(consumer)
+            if not self._initial_done and msg.metadata.num_pending == 0:
+                self._initial_done = True
+                self._marker_due = True
+            info = info_from_json(msg.data, mtime=msg.metadata.timestamp, subject=msg.subject)
+            if self._ignore_deletes and info.deleted:
+                if self._marker_due:
+                    self._marker_due = False
+                    return None
+                continue
+            return info
+
+    async def _has_any(self, subject: str) -> bool:
+        store = self._store
+        try:
+            await api_get(
+                store._js.api,
+                store.stream_name,
+                StreamMsgGetRequest(last_by_subj=subject),
+            )
+        except NoMessageFoundError:
+            return False
+        except StreamNotFoundError as err:
+            raise store._bucket_error(err) from err
+        return True
