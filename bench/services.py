@@ -1,0 +1,139 @@
+"""Service request/reply: a jsm service endpoint against a raw nats-py subscription handler.
+
+Both sides answer the same requests from the same requesting connection, against the
+same server, in the same run: an echo of 128 bytes, and a JSON add (pydantic model in
+and out for jsm, ``json.loads``/``json.dumps`` for the raw handler). Requests are sent
+one after another, then by several concurrent requesters.
+
+Run: python -m bench.services [nats://host:port]  (without a URL an embedded server is started)
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from typing import TYPE_CHECKING
+
+import nats
+from pydantic import BaseModel
+
+import jsm
+from bench._common import Measurement, measure, report
+
+if TYPE_CHECKING:
+    from collections.abc import Awaitable, Callable
+
+    from nats.aio.client import Client
+    from nats.aio.msg import Msg
+
+REQUESTS = 3_000
+CONCURRENT = 16
+ROUNDS = 3
+PAYLOAD = b"x" * 128
+ADD = json.dumps({"a": 20, "b": 22}).encode()
+
+
+class AddRequest(BaseModel):
+    a: int
+    b: int
+
+
+class AddResponse(BaseModel):
+    sum: int
+
+
+def _jsm_service(nc: Client) -> jsm.Service:
+    svc = jsm.Service(nc, "bench", version="1.0.0")
+
+    @svc.endpoint("echo", subject="bench.jsm.echo")
+    async def echo(data: bytes) -> bytes:
+        return data
+
+    @svc.endpoint("add", subject="bench.jsm.add")
+    async def add(request: AddRequest) -> AddResponse:
+        return AddResponse(sum=request.a + request.b)
+
+    return svc
+
+
+async def _raw_echo(msg: Msg) -> None:
+    await msg.respond(msg.data)
+
+
+async def _raw_add(msg: Msg) -> None:
+    body = json.loads(msg.data)
+    await msg.respond(json.dumps({"sum": body["a"] + body["b"]}).encode())
+
+
+def _requests(
+    client: Client, subject: str, payload: bytes, *, concurrency: int
+) -> Callable[[], Awaitable[None]]:
+    async def requester(count: int) -> None:
+        for _ in range(count):
+            await client.request(subject, payload, timeout=5)
+
+    async def work() -> None:
+        share = REQUESTS // concurrency
+        await asyncio.gather(*(requester(share) for _ in range(concurrency)))
+
+    return work
+
+
+async def _pair(
+    label: str, client: Client, kind: str, payload: bytes, concurrency: int
+) -> list[Measurement]:
+    """Run both sides ROUNDS times, alternating who goes first; keep each side's best."""
+    sides = [
+        ("jsm", _requests(client, f"bench.jsm.{kind}", payload, concurrency=concurrency)),
+        ("nats-py", _requests(client, f"bench.raw.{kind}", payload, concurrency=concurrency)),
+    ]
+    runs: dict[str, list[Measurement]] = {"jsm": [], "nats-py": []}
+    count = REQUESTS // concurrency * concurrency
+    for round_index in range(ROUNDS):
+        for who, work in sides if round_index % 2 == 0 else reversed(sides):
+            runs[who].append(await measure(f"{who} {label}", count, work))
+    return [min(found, key=lambda run: run.seconds) for found in runs.values()]
+
+
+async def _run(url: str) -> list[Measurement]:
+    server_nc = await nats.connect(url)
+    client = await nats.connect(url)
+    results: list[Measurement] = []
+    try:
+        raw_subs = [
+            await server_nc.subscribe("bench.raw.echo", queue="q", cb=_raw_echo),
+            await server_nc.subscribe("bench.raw.add", queue="q", cb=_raw_add),
+        ]
+        async with _jsm_service(server_nc).run():
+            await server_nc.flush()
+            for kind, payload in (("echo", PAYLOAD), ("add", ADD)):
+                for concurrency in (1, CONCURRENT):
+                    label = f"{kind} x{concurrency}"
+                    results += await _pair(label, client, kind, payload, concurrency)
+        for sub in raw_subs:
+            await sub.unsubscribe()
+    finally:
+        await client.close()
+        await server_nc.close()
+    return results
+
+
+async def main(url: str | None) -> None:
+    if url is None:
+        from jsm.testing import run_server
+
+        async with run_server() as server:
+            results = await _run(server.client_url)
+    else:
+        results = await _run(url)
+    ratios = {}
+    for kind in ("echo", "add"):
+        for concurrency in (1, CONCURRENT):
+            label = f"{kind} x{concurrency}"
+            ratios[f"{label} jsm/nats-py"] = (f"jsm {label}", f"nats-py {label}")
+    report("Services: request/reply through an endpoint", results, ratios, unit="req/s")
+
+
+if __name__ == "__main__":
+    asyncio.run(main(sys.argv[1] if len(sys.argv) > 1 else None))
