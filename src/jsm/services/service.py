@@ -290,10 +290,11 @@ class Service(_Endpoints):
     def stats(self) -> ServiceStats:
         """This instance's ``$SRV.STATS`` reply (the stats handler adds ``data``)."""
         entries = []
+        handler = self._stats_handler
         for endpoint in self._endpoints.values():
             entry = endpoint.stats()
-            if self._stats_handler is not None:
-                entry = endpoint.stats(_json_data(self._stats_handler(entry)))
+            if handler is not None:
+                entry = endpoint.stats(self._stats_data(handler, entry))
             entries.append(entry)
         return ServiceStats(
             name=self._name,
@@ -303,6 +304,13 @@ class Service(_Endpoints):
             started=self._started,
             endpoints=entries,
         )
+
+    def _stats_data(self, handler: StatsHandler, entry: EndpointStats) -> object:
+        try:
+            return _json_data(handler(entry))
+        except Exception:  # a faulty stats handler must not silence $SRV.STATS
+            logger.warning("service %s: stats handler failed", self._name, exc_info=True)
+            return None
 
     def reset(self) -> None:
         """Zero every endpoint's counters; ``started`` becomes now."""
