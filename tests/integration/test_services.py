@@ -47,21 +47,21 @@ async def test_discovery_replies_are_valid_and_complete(js: jsm.Manager, unique_
                     or verb != "PING"
                     or subject == f"$SRV.{verb}"
                 )
-        [ping] = [p async for p in js.services.ping(unique_name)]
+        [ping] = [p async for p in js.services.ping(unique_name, timeout=10)]
         assert (ping.name, ping.id, ping.version, ping.metadata) == (
             unique_name,
             svc.id,
             "1.2.3",
             {"team": "a"},
         )
-        [info] = await js.services.info(unique_name, svc.id)
+        [info] = await js.services.info(unique_name, svc.id, timeout=10)
         assert info.description == "a calculator"
         assert [(e.name, e.subject, e.queue_group, e.metadata) for e in info.endpoints] == [
             ("add", "add", "q", {"unit": "int"}),
             ("echo", f"{unique_name}.echo", "q", {}),
             ("double", f"{unique_name}.math.double", "mathq", {}),
         ]
-        [stats] = await js.services.stats(unique_name)
+        [stats] = await js.services.stats(unique_name, timeout=10)
         assert schema_errors("STATS", stats.model_dump(mode="json")) == []
         add = stats.endpoints[0]
         assert (add.name, add.num_requests, add.num_errors, add.last_error) == ("add", 1, 0, "")
@@ -75,11 +75,11 @@ async def test_discovery_finds_every_instance_and_filters_by_name(
     one, two = calculator(js.services, name=unique_name), calculator(js.services, name=unique_name)
     other = js.services.add(f"{unique_name}-other", "0.0.1")
     async with one.run(), two.run(), other.run():
-        ids = {p.id async for p in js.services.ping(unique_name)}
+        ids = {p.id async for p in js.services.ping(unique_name, timeout=10, quiet=2)}
         assert ids == {one.id, two.id}
-        everyone = {p.id for p in await js.services.ping(timeout=2)}
+        everyone = {p.id for p in await js.services.ping(timeout=10, quiet=2)}
         assert {one.id, two.id, other.id} <= everyone
-        assert [p.id for p in await js.services.ping(unique_name, two.id)] == [two.id]
+        assert [p.id for p in await js.services.ping(unique_name, two.id, timeout=10)] == [two.id]
     assert await js.services.ping(unique_name, timeout=1) == []
 
 
@@ -119,7 +119,7 @@ async def test_handler_errors_become_error_replies(js: jsm.Manager, unique_name:
             f"{unique_name}.add", AddRequest(a=1, b=1), response=AddResponse
         )
         assert ok.sum == 2
-        [stats] = await js.services.stats(unique_name)
+        [stats] = await js.services.stats(unique_name, timeout=10)
         fail_stats, add_stats = stats.endpoints
         assert (fail_stats.num_requests, fail_stats.num_errors) == (3, 3)
         assert fail_stats.last_error == "500:ValueError: broken"
@@ -141,11 +141,11 @@ async def test_stats_handler_data_and_reset(js: jsm.Manager, unique_name: str) -
     async with svc.run():
         for _ in range(3):
             await js.services.request(f"{unique_name}.hit", b"x")
-        [before] = await js.services.stats(unique_name)
+        [before] = await js.services.stats(unique_name, timeout=10)
         assert before.endpoints[0].num_requests == 3
         assert before.endpoints[0].data == {"seen": 3}
         svc.reset()
-        [after] = await js.services.stats(unique_name)
+        [after] = await js.services.stats(unique_name, timeout=10)
         assert (after.endpoints[0].num_requests, after.endpoints[0].processing_time) == (0, 0)
         assert after.endpoints[0].data == {"seen": 0}
         assert after.started >= before.started

@@ -50,9 +50,9 @@ async def _exercise(client: jsm.Manager, svc: jsm.Service, subject: str) -> None
         return [p.id for p in await client.services.ping(svc.name, timeout=1)] == [svc.id]
 
     await eventually(discovered)
-    [info] = await client.services.info(svc.name, svc.id)
+    [info] = await client.services.info(svc.name, svc.id, timeout=10)
     assert [e.subject for e in info.endpoints] == [subject]
-    [stats] = await client.services.stats(svc.name)
+    [stats] = await client.services.stats(svc.name, svc.id, timeout=10)
     assert (stats.endpoints[0].num_requests, stats.endpoints[0].num_errors) >= (3, 1)
     assert schema_errors("STATS", stats.model_dump(mode="json")) == []
 

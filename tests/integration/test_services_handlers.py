@@ -45,7 +45,7 @@ async def test_wildcard_subjects_headers_and_empty_replies(
             await js.services.request(f"{unique_name}.odd")
         assert caught.value.code == 500
         assert await js.services.request(f"{unique_name}.twice") == b"first"
-        [stats] = await js.services.stats(unique_name)
+        [stats] = await js.services.stats(unique_name, timeout=10)
         by_name = {entry.name: entry for entry in stats.endpoints}
         assert (by_name["any"].num_requests, by_name["any"].num_errors) == (2, 0)
         assert by_name["odd"].num_errors == 1
@@ -62,7 +62,7 @@ async def test_a_failing_stats_handler_does_not_silence_stats(
     svc = js.services.add(unique_name, "1.0.0", stats_handler=broken)
     svc.add_endpoint("e", _echo, subject=f"{unique_name}.e")
     async with svc.run():
-        [stats] = await js.services.stats(unique_name)
+        [stats] = await js.services.stats(unique_name, timeout=10)
     assert stats.endpoints[0].data is None
 
 
@@ -73,7 +73,7 @@ async def _echo(data: bytes) -> bytes:
 async def test_discovery_results_are_gathered_once(js: jsm.Manager, unique_name: str) -> None:
     svc = js.services.add(unique_name, "1.0.0")
     async with svc.run():
-        found = js.services.ping(unique_name)
+        found = js.services.ping(unique_name, timeout=10)
         first = await found
         assert [p.id async for p in found] == [p.id for p in first] == [svc.id]
         async for _ in js.services.info(unique_name):

@@ -75,14 +75,14 @@ async def test_jsm_discovers_and_calls_a_nats_py_service(js: jsm.Manager, unique
         with pytest.raises(jsm.ServiceRequestError) as caught:
             await js.services.request(f"{unique_name}.add", AddRequest(a=1, b=0))
         assert (caught.value.code, caught.value.description) == (422, "b must not be zero")
-        [ping] = await js.services.ping(unique_name)
+        [ping] = await js.services.ping(unique_name, timeout=10)
         assert (ping.id, ping.version, ping.metadata) == (service.id, "2.0.0", {"lang": "py"})
-        [info] = [i async for i in js.services.info(unique_name, service.id)]
+        [info] = [i async for i in js.services.info(unique_name, service.id, timeout=10)]
         assert [(e.name, e.subject, e.queue_group) for e in info.endpoints] == [
             ("add", f"{unique_name}.add", "q"),
             ("sub", f"{unique_name}.g.sub", "gq"),
         ]
-        [stats] = await js.services.stats(unique_name)
+        [stats] = await js.services.stats(unique_name, timeout=10)
         assert [(e.num_requests, e.num_errors) for e in stats.endpoints] == [(2, 1), (0, 0)]
         assert stats.started.tzinfo is not None
         # what jsm parsed, written back, is a valid reply (nats-py's null description aside)

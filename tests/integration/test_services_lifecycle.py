@@ -30,7 +30,10 @@ async def test_queue_group_shares_requests_across_three_instances(
     instances = [_counting(js, unique_name, seen) for _ in range(3)]
     async with instances[0].run(), instances[1].run(), instances[2].run():
         replies = [await js.services.request(f"{unique_name}.work") for _ in range(150)]
-        stats = {s.id: s.endpoints[0].num_requests async for s in js.services.stats(unique_name)}
+        stats = {
+            s.id: s.endpoints[0].num_requests
+            async for s in js.services.stats(unique_name, timeout=10, quiet=2)
+        }
     assert sum(seen.values()) == 150
     assert set(seen) == {svc.id for svc in instances}, "every instance got a share"
     assert Counter(reply.decode() for reply in replies) == seen == Counter(stats)
@@ -64,7 +67,7 @@ async def test_requests_run_concurrently_up_to_the_bound(js: jsm.Manager, unique
             assert svc.in_flight == 3
             release.set()
         assert peak == 3
-        [stats] = await js.services.stats(unique_name)
+        [stats] = await js.services.stats(unique_name, timeout=10)
         assert stats.endpoints[0].num_requests == 8
 
 
@@ -139,7 +142,7 @@ async def test_adding_endpoints_to_a_running_service_is_refused(
             async def late(data: bytes) -> bytes:
                 return data  # pragma: no cover
 
-        assert [p.id for p in await js.services.ping(unique_name)] == [svc.id]
+        assert [p.id for p in await js.services.ping(unique_name, timeout=10)] == [svc.id]
 
 
 async def test_service_without_jetstream_on_a_plain_connection(
@@ -154,4 +157,4 @@ async def test_service_without_jetstream_on_a_plain_connection(
     client = jsm.ServiceManager(js.nc)
     async with svc.run():
         assert await client.request(f"{unique_name}.hello", "you") == b"hello you"
-        assert [i.name for i in await client.info(unique_name)] == [unique_name]
+        assert [i.name for i in await client.info(unique_name, timeout=10)] == [unique_name]
