@@ -7,6 +7,7 @@ from collections.abc import Awaitable, Callable
 import jsm
 from jsm.demo._account import account_section
 from jsm.demo._consumers import consumers_section
+from jsm.demo._kv import kv_section
 from jsm.demo._services import services_section
 from jsm.demo._streams import streams_section
 from jsm.testing import run_server
@@ -19,6 +20,7 @@ SECTIONS: list[tuple[str, Section]] = [
     ("Streams", streams_section),
     ("Consumers", consumers_section),
     ("Services", services_section),
+    ("Key-Value", kv_section),
 ]
 """The tour, in order: (title, section)."""
 

@@ -40,7 +40,7 @@ from jsm.models import (
     StreamPurgeRequest,
     StreamPurgeResponse,
 )
-from jsm.publish import publish_once
+from jsm.publish import decode_pub_ack, publish_once
 from jsm.streams import _api as streams_api
 from jsm.streams.messages import api_get, direct_get
 from jsm.subjects import check_kv_key
@@ -177,7 +177,7 @@ class KeyValue:
             else to_timedelta(timeout, name="timeout").total_seconds()
         )
         try:
-            msg = await api.transport.request(self._direct_prefix + key, b"", timeout=seconds)
+            msg = await api.transport.request_lean(self._direct_prefix + key, timeout=seconds)
         except NoRespondersError:  # an election, or no bucket: the retrying path decides
             msg = await api.request_msg(
                 self._direct_rest + key, timeout=timeout, retry=True, context=self._context
@@ -339,13 +339,21 @@ class KeyValue:
         headers: dict[str, str] | None,
         timeout: Duration | NotGiven,
     ) -> int:
+        api = self._js.api
+        subject = self._put_prefix + key
+        if isinstance(timeout, NotGiven):
+            # The common case takes one lean request; "no responders" (an election, or
+            # no bucket) is left to publish_once's bounded retries and its errors.
+            try:
+                msg = await api.transport.request_lean(
+                    subject, value, timeout=api.timeout.total_seconds(), headers=headers
+                )
+            except NoRespondersError:
+                pass
+            else:
+                return decode_pub_ack(api, msg.data, subject=subject, context=self._context).seq
         ack = await publish_once(
-            self._js.api,
-            self._put_prefix + key,
-            value,
-            headers=headers,
-            timeout=timeout,
-            context=self._context,
+            api, subject, value, headers=headers, timeout=timeout, context=self._context
         )
         return ack.seq
 
