@@ -29,7 +29,8 @@ if TYPE_CHECKING:
 
 REQUESTS = 3_000
 CONCURRENT = 16
-ROUNDS = 3
+CONCURRENT_REQUESTS = 12_000
+ROUNDS = 5
 PAYLOAD = b"x" * 128
 ADD = json.dumps({"a": 20, "b": 22}).encode()
 
@@ -66,6 +67,10 @@ async def _raw_add(msg: Msg) -> None:
     await msg.respond(json.dumps({"sum": body["a"] + body["b"]}).encode())
 
 
+def _total(concurrency: int) -> int:
+    return REQUESTS if concurrency == 1 else CONCURRENT_REQUESTS
+
+
 def _requests(
     client: Client, subject: str, payload: bytes, *, concurrency: int
 ) -> Callable[[], Awaitable[None]]:
@@ -74,7 +79,7 @@ def _requests(
             await client.request(subject, payload, timeout=5)
 
     async def work() -> None:
-        share = REQUESTS // concurrency
+        share = _total(concurrency) // concurrency
         await asyncio.gather(*(requester(share) for _ in range(concurrency)))
 
     return work
@@ -89,7 +94,7 @@ async def _pair(
         ("nats-py", _requests(client, f"bench.raw.{kind}", payload, concurrency=concurrency)),
     ]
     runs: dict[str, list[Measurement]] = {"jsm": [], "nats-py": []}
-    count = REQUESTS // concurrency * concurrency
+    count = _total(concurrency) // concurrency * concurrency
     for round_index in range(ROUNDS):
         for who, work in sides if round_index % 2 == 0 else reversed(sides):
             runs[who].append(await measure(f"{who} {label}", count, work))

@@ -49,7 +49,6 @@ async def test_wildcard_subjects_headers_and_empty_replies(
         by_name = {entry.name: entry for entry in stats.endpoints}
         assert (by_name["any"].num_requests, by_name["any"].num_errors) == (2, 0)
         assert by_name["odd"].num_errors == 1
-        assert by_name["twice"].last_error is not None
         assert "answered already" in by_name["twice"].last_error
 
 

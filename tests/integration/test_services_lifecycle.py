@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
+from typing import TYPE_CHECKING
 
 import anyio
 import pytest
 
 import jsm
 from jsm.errors import InvalidOptionError, JsmTimeoutError, NoServiceRespondersError
+
+if TYPE_CHECKING:
+    from jsm.testing import NatsServer
 
 
 def _counting(js: jsm.Manager, name: str, seen: Counter[str]) -> jsm.Service:
@@ -158,3 +162,30 @@ async def test_service_without_jetstream_on_a_plain_connection(
     async with svc.run():
         assert await client.request(f"{unique_name}.hello", "you") == b"hello you"
         assert [i.name for i in await client.info(unique_name, timeout=10)] == [unique_name]
+
+
+async def test_stop_after_the_connection_closed_under_a_request(
+    js: jsm.Manager, nats_server: NatsServer, unique_name: str
+) -> None:
+    started = anyio.Event()
+    release = anyio.Event()
+    async with jsm.connect(nats_server.client_url) as own:
+        svc = own.services.add(unique_name, "1.0.0")
+
+        @svc.endpoint("slow", subject=f"{unique_name}.slow")
+        async def slow(data: bytes) -> bytes:
+            started.set()
+            await release.wait()
+            return data
+
+        await svc.start()
+        pending = asyncio.ensure_future(js.services.request(f"{unique_name}.slow", timeout=5))
+        with anyio.fail_after(10):
+            await started.wait()
+        await own.nc.close()
+        release.set()
+        await svc.stop(timeout=5)  # the reply cannot go out; stopping still completes
+        assert svc.in_flight == 0 and not svc.is_running
+        assert svc.stats().endpoints[0].last_error.startswith("500:ClosedError")
+    with pytest.raises(JsmTimeoutError):
+        await pending

@@ -91,5 +91,6 @@ def test_replies_of_other_implementations_parse() -> None:
     assert stats.endpoints[0].model_extra == {"newer_field": 1}
     nats_py = '{"type":"io.nats.micro.v1.info_response","id":"y","name":"n","version":"1.0.0","description":null,"endpoints":[],"metadata":{}}'
     assert ServiceInfo.from_wire(nats_py).description is None
+    assert EndpointStats.from_wire('{"name":"a","subject":"a","last_error":null}').last_error == ""
     bare = ServicePing.from_wire('{"name":"n","id":"i","version":"0.1.0"}')
     assert (bare.type, bare.metadata) == ("io.nats.micro.v1.ping_response", None)

@@ -10,9 +10,9 @@ handlers are often faster than the microsecond a ``timedelta`` can hold.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import Field, field_serializer
+from pydantic import BeforeValidator, Field, field_serializer
 
 from jsm.models._base import ReplyModel
 
@@ -80,7 +80,7 @@ class EndpointStats(ReplyModel):
     queue_group: str | None = None
     num_requests: int = 0
     num_errors: int = 0
-    last_error: str | None = ""
+    last_error: Annotated[str, BeforeValidator(lambda value: "" if value is None else value)] = ""
     """The last error as ``"<code>:<description>"``; empty when there was none."""
     processing_time: int = 0
     """Total time spent handling requests, in nanoseconds."""

@@ -11,7 +11,13 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ValidationError
 
-from jsm._errors_base import InvalidOptionError, JsmError, ServiceError
+from jsm._errors_base import (
+    ClosedError,
+    InvalidOptionError,
+    JsmConnectionError,
+    JsmError,
+    ServiceError,
+)
 from jsm.models._base import Model
 from jsm.models.services import EndpointInfo, EndpointStats
 from jsm.services.request import ServiceRequest
@@ -203,6 +209,9 @@ class Endpoint:
             return err.code, err.description
         except ValidationError as err:
             return 400, _describe_validation(err)
+        except (ClosedError, JsmConnectionError) as err:  # the reply cannot go out
+            logger.debug("endpoint %s: %s", self.name, err)
+            return 500, f"{type(err).__name__}: {err}"
         except Exception as err:
             logger.warning("endpoint %s: handler failed", self.name, exc_info=True)
             return 500, f"{type(err).__name__}: {err}"
