@@ -1,7 +1,7 @@
 """Key-Value puts and gets: jsm against nats-py's KV, same work, same server, same run.
 
 10,000 puts and 10,000 gets of 64-byte values over 100 keys, one at a time (each waits
-for its reply), alternating which client goes first; each side's best of three rounds.
+for its reply), alternating which client goes first; each side's best of five rounds.
 
 Run: python -m bench.kv [nats://host:port]  (without a URL an embedded server is started)
 """
@@ -26,7 +26,7 @@ BUCKET_NATS = "BENCH_KV_NATS"
 OPERATIONS = 10_000
 KEYS = 100
 VALUE = os.urandom(64)
-ROUNDS = 3
+ROUNDS = 5
 
 
 async def _run(url: str) -> list[Measurement]:

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
+from typing import TYPE_CHECKING
+
 import anyio
 import pytest
 
 import jsm
 from jsm import errors
+
+if TYPE_CHECKING:
+    from jsm.testing import NatsServer
 
 
 async def next_entry(updates: jsm.KeyWatcher) -> jsm.KeyValueEntry | None:
@@ -118,3 +124,33 @@ async def test_watchers_and_listers_refuse_bad_use(js: jsm.Manager, unique_name:
     async with watcher:
         with pytest.raises(errors.ClosedError):
             await watcher.__aenter__()
+
+
+async def test_watch_survives_a_server_restart(
+    nats_server_fresh: NatsServer, unique_name: str
+) -> None:
+    async with jsm.connect(
+        nats_server_fresh.client_url, max_reconnect_attempts=-1, reconnect_time_wait=1
+    ) as js:
+        kv = await js.kv.create(jsm.KeyValueConfig(bucket=unique_name))
+        await kv.put("before", b"1")
+        async with kv.watch(idle_heartbeat=1) as updates:
+            assert (entry := await next_entry(updates)) is not None and entry.key == "before"
+            assert await next_entry(updates) is None
+            await anyio.to_thread.run_sync(nats_server_fresh.restart)
+            await kv.put("after", b"2")
+            with anyio.fail_after(30):
+                entry = await anext(updates)
+        assert entry is not None and (entry.key, entry.value) == ("after", b"2")
+        await js.kv.delete(unique_name)
+
+
+async def test_concurrent_gets_and_puts_get_their_own_replies(
+    js: jsm.Manager, unique_name: str
+) -> None:
+    kv = await js.kv.create(jsm.KeyValueConfig(bucket=unique_name))
+    revisions = await asyncio.gather(*(kv.put(f"k.{i}", b"%d" % i) for i in range(50)))
+    assert len(set(revisions)) == 50
+    entries = await asyncio.gather(*(kv.get(f"k.{i}") for i in range(50)))
+    assert [e.value for e in entries] == [b"%d" % i for i in range(50)]
+    assert [e.revision for e in entries] == revisions

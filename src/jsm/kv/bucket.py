@@ -391,6 +391,7 @@ class KeyValue:
         ignore_deletes: bool = False,
         updates_only: bool = False,
         meta_only: bool = False,
+        idle_heartbeat: Duration | None = None,
     ) -> KeyWatcher:
         """Watch keys (wildcards allowed) for changes, as ``async with`` / ``async for``.
 
@@ -398,7 +399,8 @@ class KeyValue:
         ``include_history``), then **``None`` once when the initial values are done**,
         then every change as it happens. ``updates_only`` skips the initial values (the
         ``None`` comes first); ``meta_only`` leaves values empty; ``ignore_deletes``
-        skips delete and purge markers. Survives server restarts and leader changes::
+        skips delete and purge markers. Survives server restarts and leader changes
+        (noticed within two ``idle_heartbeat`` intervals, 5 s by default)::
 
             async with kv.watch("app.>") as updates:
                 async for entry in updates:
@@ -420,6 +422,7 @@ class KeyValue:
             ignore_deletes=ignore_deletes,
             updates_only=updates_only,
             meta_only=meta_only,
+            idle_heartbeat=idle_heartbeat,
         )
 
     def keys(

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from collections.abc import Generator, Sequence
     from types import TracebackType
 
+    from jsm._options import Duration
     from jsm.consumers.message import Msg
     from jsm.consumers.ordered import OrderedConsumer
     from jsm.manager import Manager
@@ -66,6 +67,7 @@ class KeyWatcher:
         ignore_deletes: bool,
         updates_only: bool,
         meta_only: bool,
+        idle_heartbeat: Duration | None = None,
     ) -> None:
         if updates_only:
             policy = DeliverPolicy.NEW
@@ -86,6 +88,7 @@ class KeyWatcher:
             deliver_policy=policy,
             headers_only=meta_only,
             max_messages=KV_WATCH_BUFFER,
+            idle_heartbeat=idle_heartbeat,
         )
         self._initial_done = updates_only
         self._marker_sent = False
