@@ -11,6 +11,7 @@ import pytest
 
 import jsm
 from jsm.errors import InvalidOptionError, JsmTimeoutError, NoServiceRespondersError
+from tests.integration.consumer_helpers import eventually
 
 if TYPE_CHECKING:
     from jsm.testing import NatsServer
@@ -189,3 +190,35 @@ async def test_stop_after_the_connection_closed_under_a_request(
         assert svc.stats().endpoints[0].last_error.startswith("500:ClosedError")
     with pytest.raises(JsmTimeoutError):
         await pending
+
+
+async def test_service_serves_again_after_a_server_restart(
+    nats_server_fresh: NatsServer, unique_name: str
+) -> None:
+    options = {"max_reconnect_attempts": -1, "reconnect_time_wait": 0.2}
+    async with (
+        jsm.connect(nats_server_fresh.client_url, **options) as serving,  # type: ignore[arg-type]
+        jsm.connect(nats_server_fresh.client_url, **options) as calling,  # type: ignore[arg-type]
+    ):
+        svc = serving.services.add(unique_name, "1.0.0")
+
+        @svc.endpoint("echo", subject=f"{unique_name}.echo")
+        async def echo(data: bytes) -> bytes:
+            return data
+
+        async with svc.run():
+            assert await calling.services.request(f"{unique_name}.echo", b"before") == b"before"
+            await anyio.to_thread.run_sync(nats_server_fresh.restart)
+
+            async def answers() -> bool:
+                try:
+                    return (
+                        await calling.services.request(f"{unique_name}.echo", b"after", timeout=1)
+                        == b"after"
+                    )
+                except jsm.JsmError:  # reconnecting: no responders yet, timeouts, closed
+                    return False
+
+            await eventually(answers)
+            [ping] = await calling.services.ping(unique_name, svc.id, timeout=10)
+            assert ping.id == svc.id
