@@ -13,7 +13,7 @@ from pydantic import BaseModel
 
 import jsm
 from jsm.errors import InvalidNameError, InvalidOptionError
-from jsm.services._checks import SEMVER, check_version
+from jsm.services._checks import SEMVER, check_service_name, check_version
 from jsm.services.endpoint import encode_reply
 
 if TYPE_CHECKING:
@@ -171,3 +171,15 @@ def test_discovery_arguments_are_checked() -> None:
         services.info("bad name")
     with pytest.raises(InvalidOptionError, match="timeout"):
         services.stats(timeout=0)
+
+
+@given(st.text(max_size=12))
+def test_service_names_are_exactly_the_adr_32_alphabet(name: str) -> None:
+    allowed = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-")
+    valid = bool(name) and set(name) <= allowed
+    try:
+        check_service_name(name)
+    except InvalidNameError:
+        assert not valid
+    else:
+        assert valid
