@@ -8,6 +8,7 @@ import jsm
 from jsm.demo._account import account_section
 from jsm.demo._consumers import consumers_section
 from jsm.demo._kv import kv_section
+from jsm.demo._objects import objects_section
 from jsm.demo._services import services_section
 from jsm.demo._streams import streams_section
 from jsm.testing import run_server
@@ -21,6 +22,7 @@ SECTIONS: list[tuple[str, Section]] = [
     ("Consumers", consumers_section),
     ("Services", services_section),
     ("Key-Value", kv_section),
+    ("Object store", objects_section),
 ]
 """The tour, in order: (title, section)."""
 

@@ -1,0 +1,180 @@
+"""Object store put and get of a 256 MiB object: jsm against nats-py, same server, same run.
+
+Each put or get runs in its own child process, so each client's peak RSS growth
+(``VmHWM`` after resetting it through ``/proc/self/clear_refs``, minus the RSS before
+the work) is its own. Both clients read the object from the same file and write it
+back to a file, so neither is handed the whole object in memory.
+
+Run: python -m bench.objects [nats://host:port]  (without a URL an embedded server is started)
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import nats
+
+import jsm
+from bench._common import Measurement, report
+
+SIZE = 256 * 1024 * 1024
+MIB = 1024 * 1024
+ROUNDS = 2
+CLIENTS = ("jsm", "nats-py")
+
+
+def _status() -> dict[str, int]:
+    values: dict[str, int] = {}
+    with open("/proc/self/status") as status:
+        for line in status:
+            key, _, rest = line.partition(":")
+            if key in ("VmRSS", "VmHWM"):
+                values[key] = int(rest.split()[0]) * 1024
+    return values
+
+
+def _reset_peak() -> bool:
+    try:
+        with open("/proc/self/clear_refs", "w") as refs:
+            refs.write("5")
+    except OSError:
+        return False
+    return True
+
+
+async def _child_work(client: str, op: str, url: str, bucket: str, path: Path) -> None:
+    if client == "jsm":
+        async with jsm.connect(url) as js:
+            store = await js.objects.get(bucket)
+            await _timed(op, lambda: _jsm_op(store, op, path))
+    else:
+        nc = await nats.connect(url)
+        try:
+            store = await nc.jetstream().object_store(bucket)
+            await _timed(op, lambda: _nats_op(store, op, path))
+        finally:
+            await nc.close()
+
+
+async def _jsm_op(store: jsm.ObjectStore, op: str, path: Path) -> None:
+    if op == "put":
+        with path.open("rb") as file:
+            await store.put("object", file)
+    else:
+        await store.get_to_file("object", path)
+
+
+async def _nats_op(store: object, op: str, path: Path) -> None:
+    if op == "put":
+        with path.open("rb") as file:
+            await store.put("object", file)  # type: ignore[attr-defined]  # nats-py's ObjectStore
+    else:
+        with path.open("wb") as file:
+            await store.get("object", writeinto=file)  # type: ignore[attr-defined]  # nats-py's ObjectStore
+
+
+async def _timed(op: str, work: object) -> None:
+    baseline = _status()["VmRSS"]
+    exact = _reset_peak()
+    start = time.perf_counter()
+    await work()  # type: ignore[operator]  # a zero-argument coroutine function
+    seconds = time.perf_counter() - start
+    peak = _status()["VmHWM"]
+    print(json.dumps({"seconds": seconds, "rss_growth": peak - baseline, "exact_peak": exact}))
+
+
+def _child(argv: list[str]) -> None:
+    client, op, url, bucket, path = argv
+    asyncio.run(_child_work(client, op, url, bucket, Path(path)))
+
+
+def _run_child(client: str, op: str, url: str, bucket: str, path: Path) -> dict[str, float]:
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.objects", "--child", client, op, url, bucket, str(path)],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    result: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+def _digest(path: Path) -> str:
+    sha = hashlib.sha256()
+    with path.open("rb") as file:
+        while block := file.read(MIB):
+            sha.update(block)
+    return sha.hexdigest()
+
+
+async def _run(url: str, workdir: Path) -> list[Measurement]:
+    source = workdir / "source.bin"
+    with source.open("wb") as file:
+        for _ in range(SIZE // MIB):
+            file.write(os.urandom(MIB))
+    expected = _digest(source)
+    buckets = {client: f"BENCH_{client.replace('-', '_').upper()}" for client in CLIENTS}
+    best: dict[str, Measurement] = {}
+    async with jsm.connect(url, timeout=30) as js:
+        for bucket in buckets.values():
+            await js.objects.create(jsm.ObjectStoreConfig(bucket=bucket))
+        try:
+            for round_index in range(ROUNDS):
+                order = CLIENTS if round_index % 2 == 0 else tuple(reversed(CLIENTS))
+                for op in ("put", "get"):
+                    for client in order:
+                        path = source if op == "put" else workdir / f"out-{client}.bin"
+                        result = await asyncio.to_thread(
+                            _run_child, client, op, url, buckets[client], path
+                        )
+                        if op == "get" and _digest(path) != expected:
+                            raise SystemExit(f"{client} get returned different data")
+                        name = f"{client} {op}"
+                        run = Measurement(
+                            name,
+                            SIZE // MIB,
+                            result["seconds"],
+                            {"rss_growth_mib": result["rss_growth"] / MIB},
+                        )
+                        if name not in best or run.seconds < best[name].seconds:
+                            best[name] = run
+        finally:
+            for bucket in buckets.values():
+                await js.objects.delete(bucket)
+    return [best[f"{client} {op}"] for op in ("put", "get") for client in CLIENTS]
+
+
+async def main(url: str | None) -> None:
+    with tempfile.TemporaryDirectory() as workdir:
+        if url is None:
+            from jsm.testing import run_server
+
+            async with run_server() as server:
+                results = await _run(server.client_url, Path(workdir))
+        else:
+            results = await _run(url, Path(workdir))
+    document = report(
+        "Objects: put and get of a 256 MiB object",
+        results,
+        {
+            "put jsm/nats-py": ("jsm put", "nats-py put"),
+            "get jsm/nats-py": ("jsm get", "nats-py get"),
+        },
+        unit="MiB/s",
+    )
+    del document
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 1 and sys.argv[1] == "--child":
+        _child(sys.argv[2:])
+    else:
+        asyncio.run(main(sys.argv[1] if len(sys.argv) > 1 else None))
