@@ -152,3 +152,12 @@ async def test_bucket_without_direct_gets_reads_through_the_leader(
         await kv.get("k")
     with pytest.raises(errors.KeyNotFoundError):
         await kv.get("never")
+
+
+async def test_creating_an_existing_bucket_differently_fails(
+    js: jsm.Manager, unique_name: str
+) -> None:
+    await js.kv.create(jsm.KeyValueConfig(bucket=unique_name, history=1))
+    with pytest.raises(errors.StreamNameExistError):
+        await js.kv.create(jsm.KeyValueConfig(bucket=unique_name, history=5))
+    assert (await js.kv.status(unique_name)).history == 1

@@ -11,12 +11,12 @@ are direct gets when the bucket allows them. Watching, key listing and history l
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 import anyio
 
-from jsm._constants import KV_MIN_KEY_TTL, KV_PURGE_DELETES_OLDER_THAN
+from jsm._constants import KV_PURGE_DELETES_OLDER_THAN
 from jsm._errors_base import (
     BucketNotFoundError,
     InvalidOptionError,
@@ -32,6 +32,14 @@ from jsm._options import NOT_GIVEN, Duration, NotGiven, to_timedelta
 from jsm._transport import NoRespondersError
 from jsm.kv._config import bucket_of_stream
 from jsm.kv._read import OPERATION_HEADER, entry_from_direct, entry_from_stored
+from jsm.kv._write import (
+    EXPECTED_LAST_SUBJECT_SEQ,
+    ROLLUP_HEADER,
+    TTL_HEADER,
+    check_value,
+    revision_header,
+    ttl_header,
+)
 from jsm.kv.watch import KeyLister, KeyWatcher, check_filters
 from jsm.models import (
     KeyValueEntry,
@@ -52,10 +60,6 @@ if TYPE_CHECKING:
     from jsm.models import StreamInfo
 
 __all__ = ["KeyValue"]
-
-EXPECTED_LAST_SUBJECT_SEQ = "Nats-Expected-Last-Subject-Sequence"
-TTL_HEADER = "Nats-TTL"
-ROLLUP_HEADER = "Nats-Rollup"
 
 
 class KeyValue:
@@ -158,9 +162,9 @@ class KeyValue:
         check_kv_key(key)
         if revision is not None:
             return await self._at_revision(key, revision, timeout=timeout)
-        return await self.latest(key, with_markers=False, timeout=timeout)
+        return await self._latest(key, with_markers=False, timeout=timeout)
 
-    async def latest(
+    async def _latest(
         self, key: str, *, with_markers: bool, timeout: Duration | NotGiven = NOT_GIVEN
     ) -> KeyValueEntry:
         """Return the latest entry of a checked key, markers included if ``with_markers``.
@@ -228,7 +232,9 @@ class KeyValue:
             NoStreamError: the bucket does not exist.
         """
         check_kv_key(key)
-        return await self._publish(key, self._value(value), None, timeout)
+        return await self._publish(
+            key, check_value(value, self._info.config, self._bucket), None, timeout
+        )
 
     async def create(
         self,
@@ -249,16 +255,16 @@ class KeyValue:
             InvalidOptionError: a bad value or TTL, or a TTL on a bucket without per-key TTLs.
         """
         check_kv_key(key)
-        data = self._value(value)
+        data = check_value(value, self._info.config, self._bucket)
         headers = {EXPECTED_LAST_SUBJECT_SEQ: "0"}
         if ttl is not None:
-            headers[TTL_HEADER] = self._ttl(ttl)
+            headers[TTL_HEADER] = ttl_header(ttl, self._info.config, self._bucket)
         try:
             return await self._publish(key, data, headers, timeout)
         except StreamWrongLastSequenceError as err:
             # The key has an entry: a marker may be replaced at its revision (ADR-8).
             try:
-                latest = await self.latest(key, with_markers=True, timeout=timeout)
+                latest = await self._latest(key, with_markers=True, timeout=timeout)
             except KeyNotFoundError:
                 raise KeyExistsError(self._bucket, key) from err
             if not latest.is_deleted:
@@ -285,8 +291,10 @@ class KeyValue:
             InvalidOptionError: a bad value or revision.
         """
         check_kv_key(key)
-        headers = {EXPECTED_LAST_SUBJECT_SEQ: _revision(revision)}
-        return await self._publish(key, self._value(value), headers, timeout)
+        headers = {EXPECTED_LAST_SUBJECT_SEQ: revision_header(revision)}
+        return await self._publish(
+            key, check_value(value, self._info.config, self._bucket), headers, timeout
+        )
 
     async def delete(
         self,
@@ -304,7 +312,7 @@ class KeyValue:
         check_kv_key(key)
         headers = {OPERATION_HEADER: "DEL"}
         if revision is not None:
-            headers[EXPECTED_LAST_SUBJECT_SEQ] = _revision(revision)
+            headers[EXPECTED_LAST_SUBJECT_SEQ] = revision_header(revision)
         await self._publish(key, b"", headers, timeout)
 
     async def purge(
@@ -327,9 +335,9 @@ class KeyValue:
         check_kv_key(key)
         headers = {OPERATION_HEADER: "PURGE", ROLLUP_HEADER: "sub"}
         if revision is not None:
-            headers[EXPECTED_LAST_SUBJECT_SEQ] = _revision(revision)
+            headers[EXPECTED_LAST_SUBJECT_SEQ] = revision_header(revision)
         if ttl is not None:
-            headers[TTL_HEADER] = self._ttl(ttl)
+            headers[TTL_HEADER] = ttl_header(ttl, self._info.config, self._bucket)
         await self._publish(key, b"", headers, timeout)
 
     async def _publish(
@@ -356,29 +364,6 @@ class KeyValue:
             api, subject, value, headers=headers, timeout=timeout, context=self._context
         )
         return ack.seq
-
-    def _value(self, value: bytes) -> bytes:
-        if not isinstance(value, bytes | bytearray | memoryview):
-            raise InvalidOptionError(
-                f"values are bytes (got {type(value).__name__}); encode text with .encode()"
-            )
-        limit = self._info.config.max_msg_size
-        if limit is not None and limit > 0 and len(value) > limit:
-            raise InvalidOptionError(
-                f"value is {len(value)} bytes; bucket {self._bucket!r} takes at most {limit} "
-                "(its max_value_size)"
-            )
-        return bytes(value)
-
-    def _ttl(self, ttl: Duration) -> str:
-        config = self._info.config
-        if not config.allow_msg_ttl:
-            raise InvalidOptionError(
-                f"bucket {self._bucket!r} has no per-key TTLs; create it with limit_marker_ttl"
-            )
-        span = to_timedelta(ttl, name="ttl", minimum=KV_MIN_KEY_TTL)
-        millis = span // timedelta(milliseconds=1)
-        return f"{millis // 1000}s" if millis % 1000 == 0 else f"{millis}ms"
 
     # ------------------------------------------------------------ many keys at once
 
@@ -435,7 +420,7 @@ class KeyValue:
             InvalidNameError: a filter breaks ADR-8's rules.
         """
         watcher = self.watch(filters, ignore_deletes=True, meta_only=True)
-        return KeyLister(watcher, self._js.api.deadline(timeout))
+        return KeyLister(watcher, lambda: self._js.api.deadline(timeout))
 
     async def history(
         self, key: str, /, *, timeout: Duration | NotGiven = NOT_GIVEN
@@ -486,12 +471,6 @@ class KeyValue:
             )
             removed += remove
         return removed
-
-
-def _revision(revision: int) -> str:
-    if isinstance(revision, bool) or not isinstance(revision, int) or revision < 0:
-        raise InvalidOptionError(f"revision must be a non-negative integer (got {revision!r})")
-    return str(revision)
 
 
 def _not_found(bucket: str, err: StreamNotFoundError) -> BucketNotFoundError:

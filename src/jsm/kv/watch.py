@@ -23,7 +23,7 @@ from jsm.models import ConsumerInfoResponse, DeliverPolicy, KeyValueEntry
 from jsm.subjects import check_kv_key
 
 if TYPE_CHECKING:
-    from collections.abc import Generator, Sequence
+    from collections.abc import Callable, Generator, Sequence
     from types import TracebackType
 
     from jsm._options import Duration
@@ -208,7 +208,7 @@ class KeyLister:
     iteration itself holds no subscription.
     """
 
-    def __init__(self, watcher: KeyWatcher, deadline: float) -> None:
+    def __init__(self, watcher: KeyWatcher, deadline: Callable[[], float]) -> None:
         self._watcher = watcher
         self._deadline = deadline
         self._keys: list[str] | None = None
@@ -216,7 +216,7 @@ class KeyLister:
 
     async def _load(self) -> list[str]:
         if self._keys is None:
-            entries = await self._watcher.initial_entries(self._deadline)
+            entries = await self._watcher.initial_entries(self._deadline())
             self._keys = list(dict.fromkeys(entry.key for entry in entries))
         return self._keys
 
