@@ -123,3 +123,12 @@ OBJECT_MAX_PENDING_CHUNKS = 64
 
 OBJECT_READ_BUFFER_BYTES = 8 * 1024 * 1024
 """Chunk bytes a get keeps requested or buffered at once."""
+
+OBJECT_LIST_BATCH = 256
+"""Metadata entries ``list()`` pulls per request."""
+
+OBJECT_LIST_INACTIVE_THRESHOLD = timedelta(minutes=1)
+"""The server removes an abandoned ``list()`` consumer after this long."""
+
+OBJECT_ORPHAN_AGE = timedelta(minutes=10)
+"""``purge_orphans()`` keeps unreferenced chunks younger than this (a put may be under way)."""

@@ -39,11 +39,12 @@ async def chunk_subjects(js: jsm.Manager, bucket: str) -> dict[str, int]:
 async def assert_only_version(
     js: jsm.Manager, store: jsm.ObjectStore, name: str, data: bytes
 ) -> None:
+    """``name`` holds ``data``, and no chunks but those of the bucket's live objects remain."""
     info = await store.info(name)
     assert await store.get_bytes(name) == data
-    assert await chunk_subjects(js, store.bucket) == {
-        f"$O.{store.bucket}.C.{info.nuid}": info.chunks
-    }
+    live = {f"$O.{store.bucket}.C.{i.nuid}": i.chunks async for i in store.list() if i.chunks}
+    assert await chunk_subjects(js, store.bucket) == live
+    assert live[f"$O.{store.bucket}.C.{info.nuid}"] == info.chunks
 
 
 async def test_put_over_max_bytes_fails_and_leaves_the_previous_version(
@@ -159,6 +160,16 @@ async def test_put_on_a_closed_connection_keeps_the_previous_version(
     info = await store.info("obj")
     assert await store.get_bytes("obj") == old
     assert info.size == len(old)
+    # The closed connection could not purge what it sent; purge_orphans finds it, but
+    # spares chunks younger than its grace period (they may belong to a put under way).
+    await store.put("other", payload(300_000, seed=6))
+    assert await store.purge_orphans() == 0
+    orphans = sum((await chunk_subjects(js, unique_name)).values()) - 3 - 3
+    assert orphans > 0
+    assert await store.purge_orphans(older_than=0.001) == orphans
+    assert await store.get_bytes("other") == payload(300_000, seed=6)
+    await assert_only_version(js, store, "obj", old)
+    assert await store.purge_orphans(older_than=0.001) == 0
 
 
 async def test_a_failing_source_purges_what_was_sent(js: jsm.Manager, unique_name: str) -> None:
@@ -232,6 +243,8 @@ async def test_invalid_object_names_and_sources_are_refused(
         await store.put("a", b"x", meta=jsm.ObjectMeta(chunk_size=64 << 20))
     with pytest.raises(errors.InvalidOptionError, match="chunk_size"):
         await store.update_meta("keep", jsm.ObjectMeta(chunk_size=10))
+    with pytest.raises(errors.InvalidOptionError, match="older_than"):
+        await store.purge_orphans(older_than=-1)
     assert [info.name async for info in store.list()] == ["keep"]
     assert set((await chunk_subjects(js, unique_name)).values()) == {1}
 

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import json
+from typing import TYPE_CHECKING
 
 import anyio
 import pytest
 
 import jsm
 from jsm import errors
+
+if TYPE_CHECKING:
+    from jsm.testing import NatsServer
 
 
 def payload(size: int, seed: int = 0) -> bytes:
@@ -304,3 +309,30 @@ async def test_a_short_object_fails_the_check(js: jsm.Manager, unique_name: str)
     with pytest.raises(errors.DigestMismatchError) as caught:
         await store.get_bytes("obj")
     assert caught.value.received == 2 * 128 * 1024
+
+
+async def test_a_reader_fails_when_the_object_is_deleted_under_it(
+    js: jsm.Manager, nats_server: NatsServer, unique_name: str
+) -> None:
+    store = await js.objects.create(jsm.ObjectStoreConfig(bucket=unique_name))
+    await store.put("obj", payload(4 << 20), meta=jsm.ObjectMeta(chunk_size=4096))
+    async with jsm.connect(nats_server.client_url, timeout=1) as impatient:
+        reading = await impatient.objects.get(unique_name)
+        with pytest.raises(errors.ObjectNotFoundError, match="while being read"):
+            async with reading.get("obj") as reader:
+                async for _ in reader:
+                    if reader.received == 4096:
+                        await store.delete("obj")
+        assert not reader.verified
+        assert 0 < reader.received < 4 << 20
+
+
+async def test_leaving_a_list_early_removes_its_consumer(js: jsm.Manager, unique_name: str) -> None:
+    store = await js.objects.create(jsm.ObjectStoreConfig(bucket=unique_name))
+    for index in range(5):
+        await store.put(f"o{index}", b"x")
+    async with contextlib.aclosing(store.list()) as listing:
+        async for _ in listing:
+            break
+    stream = await js.streams.get(f"OBJ_{unique_name}")
+    assert await stream.consumers.names().collect() == []

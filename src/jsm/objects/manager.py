@@ -20,7 +20,7 @@ from jsm.streams import _api
 from jsm.subjects import check_bucket_name, object_stream_name
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator
+    from collections.abc import AsyncGenerator
 
     from jsm.manager import Manager
     from jsm.models import StreamInfo
@@ -157,7 +157,7 @@ class ObjectStoreManager:
         except StreamNotFoundError as err:
             raise _not_found(bucket, err) from err
 
-    async def names(self, *, timeout: Duration | NotGiven = NOT_GIVEN) -> AsyncIterator[str]:
+    async def names(self, *, timeout: Duration | NotGiven = NOT_GIVEN) -> AsyncGenerator[str]:
         """Yield the name of every object-store bucket."""
         async for name in self._js.streams.names(subject="$O.>", timeout=timeout):
             if name.startswith(_STREAM_PREFIX):
@@ -165,7 +165,7 @@ class ObjectStoreManager:
 
     async def list(
         self, *, timeout: Duration | NotGiven = NOT_GIVEN
-    ) -> AsyncIterator[ObjectStoreStatus]:
+    ) -> AsyncGenerator[ObjectStoreStatus]:
         """Yield the status of every object-store bucket."""
         async for info in self._js.streams.list(subject="$O.>", timeout=timeout):
             name = info.config.name

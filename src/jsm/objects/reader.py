@@ -5,7 +5,9 @@ and reads the metadata; iterating yields the chunks as they arrive (at most a bo
 number are requested or buffered at once); the last chunk is handed out only after the
 whole object has hashed to its stored SHA-256 digest, otherwise
 :class:`~jsm.errors.DigestMismatchError` is raised and :attr:`ObjectReader.verified`
-stays false, flagging what was read as not the object.
+stays false, flagging what was read as not the object. If the chunks stop coming
+because the object was replaced or deleted meanwhile, :class:`~jsm.errors.ObjectNotFoundError`
+is raised the same way.
 """
 
 from __future__ import annotations
@@ -13,9 +15,12 @@ from __future__ import annotations
 import hashlib
 from typing import TYPE_CHECKING, Self
 
+import anyio
+
 from jsm._constants import OBJECT_CHUNK_SIZE, OBJECT_READ_BUFFER_BYTES, ORDERED_MAX_MESSAGES
-from jsm._errors_base import ClosedError, DigestMismatchError
+from jsm._errors_base import ClosedError, DigestMismatchError, ObjectNotFoundError
 from jsm.models.objects import digest_value
+from jsm.streams._api import fetch_info
 from jsm.subjects import object_chunk_subject, object_stream_name
 
 if TYPE_CHECKING:
@@ -94,7 +99,11 @@ class ObjectReader:
             self._done = True
             self._verify(info)
             raise StopAsyncIteration
-        msg = await anext(consumer)
+        while True:
+            with anyio.move_on_after(self._store._js.timeout.total_seconds()):
+                msg = await anext(consumer)
+                break
+            await self._check_chunks_remain(info)
         data = msg.data
         self._hash.update(data)
         self.received += len(data)
@@ -102,6 +111,20 @@ class ObjectReader:
             self._done = True
             self._verify(info)
         return data
+
+    async def _check_chunks_remain(self, info: ObjectInfo) -> None:
+        """After a silence: fail if the object's chunks were purged under the reader."""
+        stream = object_stream_name(info.bucket)
+        subject = object_chunk_subject(info.bucket, info.nuid)
+        state = (await fetch_info(self._store._js.api, stream, subjects_filter=subject)).state
+        if not state.subjects:
+            self._done = True
+            raise ObjectNotFoundError(
+                info.bucket,
+                info.name,
+                f"object {info.name!r} in bucket {info.bucket!r} was replaced or deleted "
+                f"while being read ({self.received} bytes read); discard them and read it again",
+            )
 
     def _verify(self, info: ObjectInfo) -> None:
         actual = self._hash.digest()

@@ -22,13 +22,17 @@ import anyio.to_thread
 from jsm._constants import (
     CLEANUP_TIMEOUT,
     OBJECT_CHUNK_SIZE,
+    OBJECT_LIST_BATCH,
+    OBJECT_LIST_INACTIVE_THRESHOLD,
     OBJECT_MAX_PENDING_BYTES,
     OBJECT_MAX_PENDING_CHUNKS,
+    OBJECT_ORPHAN_AGE,
 )
 from jsm._errors_base import (
     InvalidOptionError,
     JetStreamUnavailableError,
     JsmError,
+    JsmTimeoutError,
     NoStreamError,
     ObjectExistsError,
     ObjectLinkError,
@@ -36,7 +40,9 @@ from jsm._errors_base import (
     ObjectStoreNotFoundError,
 )
 from jsm._generated_errors import StreamNotFoundError
-from jsm._options import NOT_GIVEN, Duration, NotGiven
+from jsm._options import NOT_GIVEN, Duration, NotGiven, to_timedelta
+from jsm.consumers.manager import ConsumerManager
+from jsm.models import AckPolicy, ConsumerConfig, DeliverPolicy
 from jsm.models.objects import (
     ObjectInfo,
     ObjectLink,
@@ -46,6 +52,7 @@ from jsm.models.objects import (
     digest_value,
 )
 from jsm.objects import _wire
+from jsm.objects._orphans import purge_orphans
 from jsm.objects._source import chunks_of
 from jsm.objects._window import AckWindow
 from jsm.objects.reader import ObjectReader
@@ -54,7 +61,7 @@ from jsm.streams._api import fetch_info
 from jsm.subjects import object_chunk_subject, object_meta_subject, object_stream_name
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator
+    from collections.abc import AsyncGenerator, AsyncIterator
 
     from jsm.manager import Manager
     from jsm.models import StreamInfo
@@ -65,6 +72,7 @@ __all__ = ["ObjectStore"]
 logger = logging.getLogger(__name__)
 
 _MAX_LINK_HOPS = 8
+_FILE_WRITE_SIZE = 1024 * 1024
 
 
 class ObjectStore:
@@ -279,8 +287,17 @@ class ObjectStore:
         partial = anyio.Path(f"{os.fspath(path)}.part")
         try:
             async with self.get(name) as reader, await anyio.open_file(partial, "wb") as file:
+                # One worker-thread hop per ~1 MiB rather than per chunk.
+                pending: list[bytes] = []
+                pending_size = 0
                 async for chunk in reader:
-                    await file.write(chunk)
+                    pending.append(chunk)
+                    pending_size += len(chunk)
+                    if pending_size >= _FILE_WRITE_SIZE:
+                        await anyio.to_thread.run_sync(file.wrapped.writelines, pending)
+                        pending, pending_size = [], 0
+                if pending:
+                    await anyio.to_thread.run_sync(file.wrapped.writelines, pending)
             await partial.replace(target)
         except BaseException:
             with anyio.CancelScope(shield=True):
@@ -492,17 +509,69 @@ class ObjectStore:
             updates_only=updates_only,
         )
 
-    async def list(self, *, include_deleted: bool = False) -> AsyncIterator[ObjectInfo]:
+    async def list(
+        self, *, include_deleted: bool = False, timeout: Duration | NotGiven = NOT_GIVEN
+    ) -> AsyncGenerator[ObjectInfo]:
         """Yield the info of every object in the bucket (deleted ones with ``include_deleted``).
+
+        Reads the latest metadata of each object through a short-lived consumer, in
+        batches; leaving the loop early deletes that consumer.
 
         Raises:
             ObjectStoreNotFoundError: the bucket was deleted.
         """
-        async with self.watch(ignore_deletes=not include_deleted) as updates:
-            async for info in updates:
-                if info is None:
-                    return
-                yield info
+        config = ConsumerConfig(
+            deliver_policy=DeliverPolicy.LAST_PER_SUBJECT,
+            ack_policy=AckPolicy.NONE,
+            filter_subject=f"$O.{self._bucket}.M.>",
+            mem_storage=True,
+            num_replicas=1,
+            inactive_threshold=OBJECT_LIST_INACTIVE_THRESHOLD,
+        )
+        try:
+            consumer = await ConsumerManager(self._js, self._stream).add(config, timeout=timeout)
+        except StreamNotFoundError as err:
+            raise self._bucket_error(err) from err
+        try:
+            remaining = consumer.cached_info.num_pending
+            while remaining > 0:
+                batch = await consumer.fetch(
+                    min(remaining, OBJECT_LIST_BATCH), max_wait=self._js.timeout
+                )
+                if not batch:
+                    raise JsmTimeoutError(
+                        f"listing bucket {self._bucket!r}: {remaining} entries did not arrive"
+                    )
+                for msg in batch:
+                    remaining = msg.metadata.num_pending
+                    info = _wire.info_from_json(
+                        msg.data, mtime=msg.metadata.timestamp, subject=msg.subject
+                    )
+                    if include_deleted or not info.deleted:
+                        yield info
+        finally:
+            with anyio.move_on_after(CLEANUP_TIMEOUT, shield=True):
+                try:
+                    await consumer.delete(timeout=CLEANUP_TIMEOUT)
+                except JsmError as err:
+                    logger.debug("list consumer on %s not deleted: %s", self._stream, err)
+
+    async def purge_orphans(self, *, older_than: Duration = OBJECT_ORPHAN_AGE) -> int:
+        """Purge chunks no object refers to, untouched for ``older_than``; return how many.
+
+        A put whose connection closed midway cannot purge what it sent; this finds such
+        chunks. Chunks of a put still in progress look the same, so recent ones are kept:
+        pick ``older_than`` longer than any put may pause.
+
+        Raises:
+            InvalidOptionError: ``older_than`` is not a positive duration.
+            ObjectStoreNotFoundError: the bucket was deleted.
+        """
+        age = to_timedelta(older_than, name="older_than")
+        try:
+            return await purge_orphans(self, older_than=age)
+        except StreamNotFoundError as err:
+            raise self._bucket_error(err) from err
 
     # ------------------------------------------------------------------ helpers
 
