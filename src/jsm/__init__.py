@@ -80,6 +80,7 @@ from jsm.models import ObjectStoreConfig as ObjectStoreConfig
 from jsm.models import ObjectStoreStatus as ObjectStoreStatus
 from jsm.models import PriorityGroupState as PriorityGroupState
 from jsm.models import PriorityPolicy as PriorityPolicy
+from jsm.models import PubAck as PubAck
 from jsm.models import PullRequest as PullRequest
 from jsm.models import ReplayPolicy as ReplayPolicy
 from jsm.models import SequenceInfo as SequenceInfo
@@ -90,6 +91,11 @@ from jsm.objects import ObjectReader as ObjectReader
 from jsm.objects import ObjectStore as ObjectStore
 from jsm.objects import ObjectStoreManager as ObjectStoreManager
 from jsm.objects import ObjectWatcher as ObjectWatcher
+from jsm.publish import Batch as Batch
+from jsm.publish import Expect as Expect
+from jsm.publish import PubAckFuture as PubAckFuture
+from jsm.publish import Publisher as Publisher
+from jsm.publish import Rollup as Rollup
 from jsm.services import Service as Service
 from jsm.services import ServiceError as ServiceError
 from jsm.services import ServiceGroup as ServiceGroup
@@ -105,6 +111,7 @@ __all__ = [
     "ApiError",
     "ApiStats",
     "ApiSubjects",
+    "Batch",
     "ClusterInfo",
     "ConnectOptions",
     "Consumer",
@@ -114,6 +121,7 @@ __all__ = [
     "DeliverPolicy",
     "DiscardPolicy",
     "Duration",
+    "Expect",
     "ExternalStream",
     "JsmError",
     "JsmWarning",
@@ -148,12 +156,16 @@ __all__ = [
     "Placement",
     "PriorityGroupState",
     "PriorityPolicy",
+    "PubAck",
+    "PubAckFuture",
+    "Publisher",
     "PullRequest",
     "PushStream",
     "RePublish",
     "ReplayPolicy",
     "RetentionPolicy",
     "Retry",
+    "Rollup",
     "SequenceInfo",
     "SequencePair",
     "Service",

@@ -132,3 +132,23 @@ OBJECT_LIST_INACTIVE_THRESHOLD = timedelta(minutes=1)
 
 OBJECT_ORPHAN_AGE = timedelta(minutes=10)
 """``purge_orphans()`` keeps unreferenced chunks younger than this (a put may be under way)."""
+
+# ---- publish
+
+PUBLISH_MIN_TTL = timedelta(seconds=1)
+"""The shortest per-message TTL the server accepts (``Nats-TTL``, ADR-43)."""
+
+PUBLISHER_MAX_PENDING = 256
+"""Acknowledgements a ``publisher()`` pipeline waits for at once, unless told otherwise."""
+
+PUBLISHER_SUBJECT_CACHE = 1024
+"""Subjects a pipeline remembers as checked, so repeated subjects skip the check."""
+
+PUBLISHER_MAX_FAILURES_KEPT = 100
+"""Failed acknowledgements a pipeline keeps for the error it raises on exit."""
+
+BATCH_ID_MAX_LENGTH = 64
+"""The longest atomic batch id the server accepts (ADR-50)."""
+
+BATCH_FLOW_EVERY = 100
+"""An atomic batch asks the server to confirm every this many messages (ADR-50 flow control)."""

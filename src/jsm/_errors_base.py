@@ -31,7 +31,8 @@ JsmError
 ├── ObjectNotFoundError           no such object (or it was deleted) in an object store
 ├── ObjectExistsError             a rename or link would overwrite a live object
 ├── ObjectLinkError               a link that cannot be made or followed
-└── DigestMismatchError           an object's data does not match its SHA-256 digest
+├── DigestMismatchError           an object's data does not match its SHA-256 digest
+└── PublishFailedError            pipelined publishes failed and nobody retrieved their errors
 ```
 """
 
@@ -66,6 +67,7 @@ __all__ = [
     "ObjectNotFoundError",
     "ObjectStoreNotFoundError",
     "PreconditionFailedError",
+    "PublishFailedError",
     "ServerError",
     "ServiceUnavailableError",
     "TooManyRequestsError",
@@ -479,3 +481,25 @@ class DigestMismatchError(JsmError):
             type(self),
             (self.bucket, self.name, self.expected, self.actual, self.received),
         )
+
+
+# ---- publish
+
+
+class PublishFailedError(JsmError):
+    """Pipelined publishes failed and nobody looked at their acknowledgements.
+
+    Raised when a ``publisher()`` block ends, so no failure is lost silently.
+
+    Attributes:
+        failed: how many publishes failed without their error being retrieved.
+        errors: the first of those errors (at most 100), in the order they happened.
+    """
+
+    def __init__(self, message: str, failed: int = 0, errors: tuple[JsmError, ...] = ()) -> None:
+        self.failed = failed
+        self.errors = errors
+        super().__init__(message)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.message, self.failed, self.errors))

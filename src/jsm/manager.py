@@ -7,12 +7,18 @@ managers. It owns no tasks or subscriptions, so it is cheap to create.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Self, TypedDict, Unpack
+from typing import TYPE_CHECKING, Literal, Self, TypedDict, Unpack
 
 import nats
 import nats.errors
 
-from jsm._constants import DEFAULT_TIMEOUT, MIN_TIMEOUT, ORDERED_MAX_MESSAGES
+import jsm.publish as publishing
+from jsm._constants import (
+    DEFAULT_TIMEOUT,
+    MIN_TIMEOUT,
+    ORDERED_MAX_MESSAGES,
+    PUBLISHER_MAX_PENDING,
+)
 from jsm._errors_base import ClosedError, InvalidOptionError, JsmConnectionError
 from jsm._options import NOT_GIVEN, Duration, NotGiven, to_timedelta
 from jsm._transport import NatsClient, Transport
@@ -28,10 +34,11 @@ from jsm.subjects import ApiSubjects, check_name
 
 if TYPE_CHECKING:
     import ssl
+    from collections.abc import Mapping
     from datetime import datetime, timedelta
     from types import TracebackType
 
-    from jsm.models import AccountInfo
+    from jsm.models import AccountInfo, PubAck
 
 __all__ = ["ConnectOptions", "Manager", "connect"]
 
@@ -153,6 +160,111 @@ class Manager:
     def objects(self) -> ObjectStoreManager:
         """Object stores: ``await js.objects.create(config)``, ``get``, ``list``, ``delete``."""
         return ObjectStoreManager(self)
+
+    # ---- publishing (jsm.publish)
+
+    async def publish(
+        self,
+        subject: str,
+        data: bytes = b"",
+        /,
+        *,
+        headers: Mapping[str, str] | None = None,
+        msg_id: str | None = None,
+        expect: publishing.Expect | None = None,
+        ttl: Duration | Literal["never"] | None = None,
+        rollup: publishing.Rollup | str | None = None,
+        timeout: Duration | NotGiven = NOT_GIVEN,
+    ) -> PubAck:
+        """Publish ``data`` to a stream's subject and return its :class:`~jsm.models.PubAck`.
+
+        ``msg_id`` deduplicates within the stream's duplicate window (``ack.duplicate``);
+        ``expect=jsm.Expect(last_subject_sequence=7)`` stores only if the stream is as
+        expected; ``ttl`` (≥ 1 s, or ``"never"``) needs ``allow_msg_ttl``; ``rollup``
+        (``"sub"``/``"all"``) needs ``allow_rollup_hdrs``.
+
+        Raises:
+            InvalidNameError: the subject has wildcards or is malformed.
+            InvalidOptionError: the payload exceeds ``max_payload`` or an option is bad.
+            ApiError: the stream refused it (``StreamWrongLastSequenceError``,
+                ``MessageTTLDisabledError``, ``StreamMessageExceedsMaximumError``, ...).
+            NoStreamError: no stream captures ``subject``.
+            JsmTimeoutError: no acknowledgement in time.
+        """
+        return await publishing.publish(
+            self._api,
+            subject,
+            data,
+            headers=headers,
+            msg_id=msg_id,
+            expect=expect,
+            ttl=ttl,
+            rollup=rollup,
+            timeout=timeout,
+        )
+
+    async def increment(
+        self,
+        subject: str,
+        by: int = 1,
+        /,
+        *,
+        msg_id: str | None = None,
+        timeout: Duration | NotGiven = NOT_GIVEN,
+    ) -> int:
+        """Add ``by`` (may be negative) to the counter on ``subject``; return the new total.
+
+        The stream needs ``allow_msg_counter`` (ADR-49).
+
+        Raises:
+            MessageIncrDisabledError: the stream does not hold counters.
+            NoStreamError: no stream captures ``subject``.
+        """
+        return await publishing.increment(self._api, subject, by, msg_id=msg_id, timeout=timeout)
+
+    def batch(
+        self, *, batch_id: str | None = None, timeout: Duration | NotGiven = NOT_GIVEN
+    ) -> publishing.Batch:
+        """Publish several messages atomically (ADR-50): ``async with js.batch() as b``.
+
+        ``await b.add(subject, data)`` for each; leaving the block commits and sets
+        ``b.ack``; an exception in the block stores nothing. The stream needs ``allow_atomic``.
+
+        Raises:
+            InvalidOptionError: a bad ``batch_id`` or timeout.
+        """
+        return publishing.Batch(self._api, batch_id=batch_id, timeout=timeout)
+
+    def publisher(
+        self,
+        *,
+        max_pending: int = PUBLISHER_MAX_PENDING,
+        timeout: Duration | NotGiven = NOT_GIVEN,
+    ) -> publishing.Publisher:
+        """Publish with many acknowledgements in flight: ``async with js.publisher() as pub``.
+
+        ``fut = await pub.publish(subject, data)`` waits only while ``max_pending`` acks
+        are outstanding; ``await fut`` gives the ``PubAck``. Leaving the block waits for
+        every ack and raises ``PublishFailedError`` for failures nobody retrieved.
+
+        Raises:
+            InvalidOptionError: ``max_pending`` below 1 or a bad timeout.
+        """
+        if isinstance(max_pending, bool) or not isinstance(max_pending, int) or max_pending < 1:
+            raise InvalidOptionError(
+                f"max_pending must be a positive integer (got {max_pending!r})"
+            )
+        span = (
+            self._timeout
+            if isinstance(timeout, NotGiven)
+            else to_timedelta(timeout, name="timeout", minimum=MIN_TIMEOUT)
+        )
+        return publishing.Publisher(
+            self._api,
+            max_pending=max_pending,
+            timeout=span.total_seconds(),
+            retry=self._api.retry,
+        )
 
     def ordered_consumer(
         self,
