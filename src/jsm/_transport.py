@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import secrets
 from typing import TYPE_CHECKING
 
 import nats.errors
@@ -187,8 +186,7 @@ class Transport:
         prefix = getattr(nc, "_resp_sub_prefix", None)
         if not isinstance(replies, dict) or not prefix or nc.is_closed:
             return await self.request(subject, payload, timeout=timeout, headers=headers)
-        token = nc._nuid.next()
-        token.extend(secrets.token_hex(2).encode())
+        token = nc._nuid.next()  # unique on its own; nats-py's own tokens are longer
         key = token.decode()
         loop = asyncio.get_running_loop()
         future: asyncio.Future[NatsMsg] = loop.create_future()
