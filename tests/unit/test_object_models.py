@@ -9,6 +9,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 import anyio
+import jsonschema
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -200,3 +201,71 @@ async def test_sources_put_cannot_read_are_refused() -> None:
         await _collect(iter(["text"]), 10)
     with pytest.raises(InvalidOptionError, match="binary mode"):
         await _collect(io.StringIO("text"), 10)
+
+
+# ADR-20's ObjectInfo as a JSON schema (there is none in the spec): Go's struct tags.
+OBJECT_INFO_SCHEMA = {
+    "type": "object",
+    "required": ["name", "bucket", "nuid", "size", "mtime", "chunks"],
+    "properties": {
+        "name": {"type": "string"},
+        "description": {"type": "string"},
+        "headers": {
+            "type": "object",
+            "additionalProperties": {"type": "array", "items": {"type": "string"}},
+        },
+        "metadata": {"type": "object", "additionalProperties": {"type": "string"}},
+        "options": {
+            "type": "object",
+            "properties": {
+                "link": {
+                    "type": "object",
+                    "required": ["bucket"],
+                    "properties": {"bucket": {"type": "string"}, "name": {"type": "string"}},
+                    "additionalProperties": False,
+                },
+                "max_chunk_size": {"type": "integer", "minimum": 0, "maximum": 2**32 - 1},
+            },
+            "additionalProperties": False,
+        },
+        "bucket": {"type": "string"},
+        "nuid": {"type": "string"},
+        "size": {"type": "integer", "minimum": 0},
+        "mtime": {"type": "string"},
+        "chunks": {"type": "integer", "minimum": 0, "maximum": 2**32 - 1},
+        "digest": {"type": "string", "pattern": "^SHA-256=[A-Za-z0-9_-]{43}=$"},
+        "deleted": {"const": True},
+    },
+    "additionalProperties": False,
+}
+
+_text = st.text(min_size=1, max_size=20)
+_infos = st.builds(
+    ObjectInfo,
+    name=_text,
+    description=st.none() | st.text(max_size=20),
+    headers=st.none() | st.dictionaries(_text, st.lists(st.text(max_size=10), max_size=3)),
+    metadata=st.none() | st.dictionaries(_text, st.text(max_size=10)),
+    options=st.none()
+    | st.builds(
+        jsm.ObjectMetaOptions,
+        link=st.none() | st.builds(jsm.ObjectLink, bucket=_text, name=st.none() | _text),
+        max_chunk_size=st.none() | st.integers(min_value=1, max_value=2**20),
+    ),
+    bucket=_text,
+    nuid=_text,
+    size=st.integers(min_value=0, max_value=2**40),
+    chunks=st.integers(min_value=0, max_value=2**31),
+    digest=st.none() | st.binary(min_size=32, max_size=32).map(digest_value),
+    deleted=st.booleans(),
+)
+
+
+@settings(max_examples=80, deadline=None)
+@given(_infos)
+def test_object_infos_dump_to_the_adr_20_schema_and_round_trip(info: ObjectInfo) -> None:
+    wire = info.to_wire()
+    jsonschema.validate(wire, OBJECT_INFO_SCHEMA)
+    again = ObjectInfo.from_wire(info.to_wire_json())
+    assert again.to_wire() == wire
+    assert again.model_dump(exclude={"mtime"}) == info.model_dump(exclude={"mtime"})

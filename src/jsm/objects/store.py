@@ -10,7 +10,6 @@ Reading is :class:`jsm.objects.ObjectReader`; watching is :class:`jsm.objects.Ob
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 from datetime import UTC, datetime
@@ -24,8 +23,6 @@ from jsm._constants import (
     OBJECT_CHUNK_SIZE,
     OBJECT_LIST_BATCH,
     OBJECT_LIST_INACTIVE_THRESHOLD,
-    OBJECT_MAX_PENDING_BYTES,
-    OBJECT_MAX_PENDING_CHUNKS,
     OBJECT_ORPHAN_AGE,
 )
 from jsm._errors_base import (
@@ -49,19 +46,18 @@ from jsm.models.objects import (
     ObjectMeta,
     ObjectMetaOptions,
     ObjectStoreStatus,
-    digest_value,
 )
 from jsm.objects import _wire
 from jsm.objects._orphans import purge_orphans
+from jsm.objects._put import put_chunks
 from jsm.objects._source import chunks_of
-from jsm.objects._window import AckWindow
 from jsm.objects.reader import ObjectReader
 from jsm.objects.watch import ObjectWatcher
 from jsm.streams._api import fetch_info
-from jsm.subjects import object_chunk_subject, object_meta_subject, object_stream_name
+from jsm.subjects import object_meta_subject, object_stream_name
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncGenerator, AsyncIterator
+    from collections.abc import AsyncGenerator
 
     from jsm.manager import Manager
     from jsm.models import StreamInfo
@@ -167,7 +163,7 @@ class ObjectStore:
         chunks = chunks_of(source, chunk_size)
         try:
             previous = await self._read_meta(name, timeout=timeout)
-            info = await self._put_chunks(name, meta, chunk_size, chunks, timeout=timeout)
+            info = await put_chunks(self, name, meta, chunk_size, chunks, timeout=timeout)
         finally:
             await chunks.aclose()  # type: ignore[attr-defined]  # an async generator
         if previous is not None and not previous.deleted and previous.nuid != info.nuid:
@@ -181,71 +177,6 @@ class ObjectStore:
                     err,
                 )
         return info
-
-    async def _put_chunks(
-        self,
-        name: str,
-        meta: ObjectMeta,
-        chunk_size: int,
-        chunks: AsyncIterator[bytes],
-        *,
-        timeout: Duration | NotGiven,
-    ) -> ObjectInfo:
-        api = self._js.api
-        nuid = _wire.new_nuid()
-        subject = object_chunk_subject(self._bucket, nuid)
-        ack_timeout = api.deadline(timeout) - anyio.current_time()
-        context = f"object {name!r} in bucket {self._bucket!r}"
-        sha = hashlib.sha256()
-        size = count = 0
-        window = AckWindow(
-            api,
-            max_chunks=OBJECT_MAX_PENDING_CHUNKS,
-            max_bytes=max(OBJECT_MAX_PENDING_BYTES, chunk_size),
-            ack_timeout=ack_timeout,
-            context=context,
-        )
-        try:
-            async with window:
-                try:
-                    async for chunk in chunks:
-                        sha.update(chunk)
-                        size += len(chunk)
-                        count += 1
-                        await window.publish(subject, chunk)
-                    await window.drain()
-                except BaseException:
-                    await window.settle(anyio.current_time() + CLEANUP_TIMEOUT)
-                    raise
-            info = ObjectInfo(
-                name=name,
-                description=meta.description,
-                headers=meta.headers,
-                metadata=meta.metadata,
-                options=ObjectMetaOptions(max_chunk_size=chunk_size),
-                bucket=self._bucket,
-                nuid=nuid,
-                size=size,
-                chunks=count,
-                digest=digest_value(sha.digest()),
-            )
-            await _wire.publish_meta(api, info, timeout=timeout)
-        except BaseException as err:
-            if count and not api.transport.is_closed:
-                await _wire.remove_orphan_chunks(
-                    api, self._bucket, nuid, within=max(CLEANUP_TIMEOUT, ack_timeout)
-                )
-            elif count:
-                logger.warning(
-                    "%s: the connection closed midway; %d chunks on %s could not be purged",
-                    context,
-                    count,
-                    subject,
-                )
-            if isinstance(err, StreamNotFoundError | NoStreamError):
-                raise self._bucket_error(err) from err
-            raise
-        return ObjectInfo.model_validate(info.model_dump() | {"mtime": datetime.now(UTC)})
 
     # ------------------------------------------------------------------ get
 
