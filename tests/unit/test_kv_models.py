@@ -18,6 +18,7 @@ import jsm
 from jsm import errors
 from jsm.kv._config import kv_stream_config
 from jsm.kv._read import operation_of
+from jsm.kv._write import check_value, revision_header, ttl_header
 from jsm.models import (
     ExternalStream,
     KeyValueConfig,
@@ -204,3 +205,32 @@ def test_out_of_range_configs_are_refused(fields: dict[str, object]) -> None:
     config = KeyValueConfig.model_validate({"bucket": "b"} | fields)
     with pytest.raises((errors.InvalidOptionError, errors.InvalidNameError)):
         kv_stream_config(config)
+
+
+@pytest.mark.parametrize(
+    ("ttl", "header"),
+    [
+        (timedelta(seconds=1), "1s"),
+        (timedelta(hours=1), "3600s"),
+        (1.5, "1500ms"),
+        (timedelta(seconds=2, milliseconds=250), "2250ms"),
+    ],
+    ids=repr,
+)
+def test_ttl_header_values(ttl: timedelta | float, header: str) -> None:
+    allowed = kv_stream_config(KeyValueConfig(bucket="b", limit_marker_ttl=timedelta(seconds=1)))
+    assert ttl_header(ttl, allowed, "b") == header
+
+
+def test_write_checks() -> None:
+    plain = kv_stream_config(KeyValueConfig(bucket="b", max_value_size=4))
+    assert check_value(bytearray(b"abcd"), plain, "b") == b"abcd"
+    assert check_value(memoryview(b"ab"), plain, "b") == b"ab"
+    with pytest.raises(errors.InvalidOptionError, match="at most 4"):
+        check_value(b"abcde", plain, "b")
+    with pytest.raises(errors.InvalidOptionError, match="limit_marker_ttl"):
+        ttl_header(5, plain, "b")
+    assert revision_header(0) == "0" and revision_header(7) == "7"
+    for bad in (-1, True, 1.0):
+        with pytest.raises(errors.InvalidOptionError):
+            revision_header(bad)  # type: ignore[arg-type]  # the mistake under test

@@ -32,7 +32,7 @@ TTL_HEADER: Final = "Nats-TTL"
 ROLLUP_HEADER: Final = "Nats-Rollup"
 
 
-def check_value(value: bytes, config: StreamConfig, bucket: str) -> bytes:
+def check_value(value: bytes | bytearray | memoryview, config: StreamConfig, bucket: str) -> bytes:
     """Return ``value`` as bytes after checking its type and size.
 
     Raises:

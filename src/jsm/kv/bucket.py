@@ -222,7 +222,12 @@ class KeyValue:
     # --------------------------------------------------------------------- writes
 
     async def put(
-        self, key: str, value: bytes, /, *, timeout: Duration | NotGiven = NOT_GIVEN
+        self,
+        key: str,
+        value: bytes | bytearray | memoryview,
+        /,
+        *,
+        timeout: Duration | NotGiven = NOT_GIVEN,
     ) -> int:
         """Store ``value`` under ``key`` and return its revision.
 
@@ -239,7 +244,7 @@ class KeyValue:
     async def create(
         self,
         key: str,
-        value: bytes,
+        value: bytes | bytearray | memoryview,
         /,
         *,
         ttl: Duration | None = None,
@@ -278,7 +283,7 @@ class KeyValue:
     async def update(
         self,
         key: str,
-        value: bytes,
+        value: bytes | bytearray | memoryview,
         revision: int,
         /,
         *,
