@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING
 import anyio
 
 from jsm._errors_base import JsmTimeoutError, NoStreamError
-from jsm._options import NOT_GIVEN, Duration, NotGiven
+from jsm._constants import MIN_TIMEOUT
+from jsm._options import NOT_GIVEN, Duration, NotGiven, duration_seconds
 from jsm._transport import NoRespondersError
 from jsm.models import PubAck
 
@@ -48,10 +49,17 @@ async def publish_once(
         NoStreamError: no stream captures ``subject``.
         JsmTimeoutError: no acknowledgement before the deadline.
     """
-    deadline = api.deadline(timeout)
+    span = (
+        api.timeout.total_seconds()
+        if isinstance(timeout, NotGiven)
+        else duration_seconds(timeout, name="timeout", minimum=MIN_TIMEOUT)
+    )
+    deadline = anyio.current_time() + span
+    remaining = span  # one clock read on the common path: this is every publish's hot path
     attempt = 1
     while True:
-        remaining = deadline - anyio.current_time()
+        if attempt > 1:
+            remaining = deadline - anyio.current_time()
         if remaining <= 0:
             raise JsmTimeoutError(f"no acknowledgement for a publish to {subject!r} in time")
         try:

@@ -44,7 +44,7 @@ from jsm.publish._options import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Generator, Mapping
+    from collections.abc import Callable, Generator, Mapping
     from types import TracebackType
 
     from anyio.abc import TaskGroup
@@ -198,6 +198,7 @@ class Publisher:
         self._failed = 0
         self._open = False
         self._entered = False
+        self._clock: Callable[[], float] = anyio.current_time
         self.published = 0
         """Messages handed to the connection so far."""
         self.acked = 0
@@ -212,6 +213,9 @@ class Publisher:
         if self._entered:
             raise ClosedError("this publisher was already used; call js.publisher() again")
         self._entered = True
+        # anyio's clock on asyncio is the loop's; reading it directly saves a backend
+        # lookup on every publish.
+        self._clock = asyncio.get_running_loop().time
         self._prefix = self._transport.new_inbox() + "."
         self._cut = len(self._prefix)
         self._sub = await self._transport.subscribe(
@@ -276,7 +280,10 @@ class Publisher:
             check_publish_subject(subject)
             if len(self._checked) < PUBLISHER_SUBJECT_CACHE:
                 self._checked.add(subject)
-        payload = check_payload(data, self._transport.max_payload, subject=subject)
+        if type(data) is bytes and len(data) <= self._transport.max_payload:
+            payload = data
+        else:
+            payload = check_payload(data, self._transport.max_payload, subject=subject)
         if msg_id is None and expect is None and ttl is None and rollup is None:
             all_headers = build_headers(headers) if headers else None
         else:
@@ -292,7 +299,7 @@ class Publisher:
         self._serial += 1
         token = str(self._serial)
         future = PubAckFuture(
-            self, token, subject, payload, all_headers, anyio.current_time() + self._timeout
+            self, token, subject, payload, all_headers, self._clock() + self._timeout
         )
         self._pending[token] = future
         try:
