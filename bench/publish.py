@@ -107,9 +107,7 @@ async def _run(url: str, count: int) -> list[Measurement]:
     async with jsm.connect(url) as js:
         nc = await nats.connect(url)
         stream = await js.streams.add(
-            jsm.StreamConfig(
-                name=STREAM, subjects=[f"{SUBJECT}.>"], storage=jsm.StorageType.MEMORY
-            )
+            jsm.StreamConfig(name=STREAM, subjects=[f"{SUBJECT}.>"], storage=jsm.StorageType.MEMORY)
         )
         awaited = max(1, min(AWAITED, count // 10))
         sides = _Sides(js, nc, count, awaited)

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING
 
 import anyio
 
-from jsm._errors_base import JsmTimeoutError, NoStreamError
 from jsm._constants import MIN_TIMEOUT
+from jsm._errors_base import JsmTimeoutError, NoStreamError
 from jsm._options import NOT_GIVEN, Duration, NotGiven, duration_seconds
 from jsm._transport import NoRespondersError
 from jsm.models import PubAck
@@ -63,7 +63,9 @@ async def publish_once(
         if remaining <= 0:
             raise JsmTimeoutError(f"no acknowledgement for a publish to {subject!r} in time")
         try:
-            msg = await api.transport.request(subject, payload, timeout=remaining, headers=headers)
+            msg = await api.transport.request_lean(
+                subject, payload, timeout=remaining, headers=headers
+            )
         except NoRespondersError:
             if attempt >= api.retry.attempts or deadline - anyio.current_time() <= 0:
                 about = f" ({context})" if context else ""
