@@ -14,6 +14,8 @@ from jsm.errors import InvalidOptionError, JsmTimeoutError, NoServiceRespondersE
 from tests.integration.consumer_helpers import eventually
 
 if TYPE_CHECKING:
+    from collections.abc import Awaitable, Callable
+
     from jsm.testing import NatsServer
 
 
@@ -206,19 +208,19 @@ async def test_service_serves_again_after_a_server_restart(
         async def echo(data: bytes) -> bytes:
             return data
 
-        async with svc.run():
-            assert await calling.services.request(f"{unique_name}.echo", b"before") == b"before"
-            await anyio.to_thread.run_sync(nats_server_fresh.restart)
-
-            async def answers() -> bool:
+        def answers(text: bytes) -> Callable[[], Awaitable[bool]]:
+            async def check() -> bool:
                 try:
-                    return (
-                        await calling.services.request(f"{unique_name}.echo", b"after", timeout=1)
-                        == b"after"
-                    )
+                    reply = await calling.services.request(f"{unique_name}.echo", text, timeout=1)
                 except jsm.JsmError:  # reconnecting: no responders yet, timeouts, closed
                     return False
+                return reply == text
 
-            await eventually(answers)
+            return check
+
+        async with svc.run():
+            await eventually(answers(b"before"))
+            await anyio.to_thread.run_sync(nats_server_fresh.restart)
+            await eventually(answers(b"after"))
             [ping] = await calling.services.ping(unique_name, svc.id, timeout=10)
             assert ping.id == svc.id
