@@ -16,6 +16,7 @@ import sys
 from typing import TYPE_CHECKING
 
 import nats
+import nats.errors
 from pydantic import BaseModel
 
 import jsm
@@ -101,6 +102,17 @@ async def _pair(
     return [min(found, key=lambda run: run.seconds) for found in runs.values()]
 
 
+async def _until_served(client: Client, subject: str) -> None:
+    """A new subscription can take a moment to be seen from another connection."""
+    for _ in range(100):
+        try:
+            await client.request(subject, ADD, timeout=1)
+            return
+        except nats.errors.NoRespondersError:
+            await asyncio.sleep(0.05)
+    raise RuntimeError(f"nobody serves {subject}")
+
+
 async def _run(url: str) -> list[Measurement]:
     server_nc = await nats.connect(url)
     client = await nats.connect(url)
@@ -111,7 +123,8 @@ async def _run(url: str) -> list[Measurement]:
             await server_nc.subscribe("bench.raw.add", queue="q", cb=_raw_add),
         ]
         async with _jsm_service(server_nc).run():
-            await server_nc.flush()
+            for subject in ("bench.raw.echo", "bench.raw.add", "bench.jsm.echo", "bench.jsm.add"):
+                await _until_served(client, subject)
             for kind, payload in (("echo", PAYLOAD), ("add", ADD)):
                 for concurrency in (1, CONCURRENT):
                     label = f"{kind} x{concurrency}"

@@ -182,7 +182,17 @@ async def test_stop_after_the_connection_closed_under_a_request(
             return data
 
         await svc.start()
-        pending = asyncio.ensure_future(js.services.request(f"{unique_name}.slow", timeout=5))
+
+        async def call() -> bytes:
+            # Another connection may briefly not see a new subscription (a server-side
+            # race), so no responders is retried until the request is in flight.
+            while True:
+                try:
+                    return await js.services.request(f"{unique_name}.slow", timeout=5)
+                except NoServiceRespondersError:
+                    await anyio.sleep(0.05)
+
+        pending = asyncio.ensure_future(call())
         with anyio.fail_after(10):
             await started.wait()
         await own.nc.close()
