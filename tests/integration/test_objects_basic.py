@@ -191,3 +191,36 @@ async def test_missing_objects_raise_object_not_found(js: jsm.Manager, unique_na
     with pytest.raises(errors.ObjectNotFoundError):
         async with store.get("nope"):
             pass
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["with spaces", "dots.in.name", "slashes/and/more", "ünïcödé ✓", "=+?&", "." * 3, "x" * 300],
+    ids=["spaces", "dots", "slashes", "unicode", "symbols", "only-dots", "long"],
+)
+async def test_any_non_empty_name_round_trips(js: jsm.Manager, unique_name: str, name: str) -> None:
+    store = await js.objects.create(jsm.ObjectStoreConfig(bucket=unique_name))
+    await store.put(name, name.encode())
+    assert await store.get_bytes(name) == name.encode()
+    assert [info.name async for info in store.list()] == [name]
+    await store.delete(name)
+    assert [info.name async for info in store.list()] == []
+
+
+async def test_memory_buckets_and_sealing_through_the_handle(
+    js: jsm.Manager, unique_name: str
+) -> None:
+    store = await js.objects.create(
+        jsm.ObjectStoreConfig(bucket=unique_name, storage=jsm.StorageType.MEMORY, replicas=1)
+    )
+    await store.put("a", payload(200_000))
+    status = await store.status()
+    assert status.storage == jsm.StorageType.MEMORY
+    assert status.size > 200_000
+    sealed = await store.seal()
+    assert sealed.sealed
+    with pytest.raises(errors.ApiError):
+        await store.delete("a")
+    with pytest.raises(errors.ApiError):
+        await store.update_meta("a", jsm.ObjectMeta(description="x"))
+    assert await store.get_bytes("a") == payload(200_000)

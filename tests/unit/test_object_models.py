@@ -165,7 +165,10 @@ def test_nuids_are_22_base62_characters_and_distinct() -> None:
 
 
 async def _collect(source: object, chunk_size: int) -> list[bytes]:
-    return [chunk async for chunk in chunks_of(source, chunk_size)]
+    sha = hashlib.sha256()
+    chunks = [chunk async for chunk in chunks_of(source, chunk_size, sha)]
+    assert sha.digest() == hashlib.sha256(b"".join(chunks)).digest()  # hashed as produced
+    return chunks
 
 
 async def _aiter(pieces: list[bytes]) -> AsyncIterator[bytes]:
@@ -194,9 +197,9 @@ def test_every_source_form_gives_the_same_chunks(pieces: list[bytes], chunk_size
 
 async def test_sources_put_cannot_read_are_refused() -> None:
     with pytest.raises(InvalidOptionError, match="encode it first"):
-        chunks_of("text", 10)
+        chunks_of("text", 10, hashlib.sha256())
     with pytest.raises(InvalidOptionError, match="cannot read"):
-        chunks_of(42, 10)
+        chunks_of(42, 10, hashlib.sha256())
     with pytest.raises(InvalidOptionError, match="must yield bytes"):
         await _collect(iter(["text"]), 10)
     with pytest.raises(InvalidOptionError, match="binary mode"):
@@ -269,3 +272,12 @@ def test_object_infos_dump_to_the_adr_20_schema_and_round_trip(info: ObjectInfo)
     again = ObjectInfo.from_wire(info.to_wire_json())
     assert again.to_wire() == wire
     assert again.model_dump(exclude={"mtime"}) == info.model_dump(exclude={"mtime"})
+
+
+@pytest.mark.parametrize("chunk_size", [1000, 128 * 1024, 3 << 20], ids=["small", "default", "big"])
+async def test_sources_spanning_several_read_blocks_chunk_and_hash_alike(chunk_size: int) -> None:
+    data = hashlib.sha256(b"blocks").digest() * ((5 << 20) // 32 + 7)
+    expected = [data[i : i + chunk_size] for i in range(0, len(data), chunk_size)]
+    assert await _collect(data, chunk_size) == expected
+    assert await _collect(io.BytesIO(data), chunk_size) == expected
+    assert await _collect(iter([data[:12345], data[12345:]]), chunk_size) == expected

@@ -7,7 +7,6 @@ previous version of the object stays the only one.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
@@ -24,6 +23,7 @@ from jsm.subjects import object_chunk_subject
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator
+    from hashlib import _Hash as Hash
 
     from jsm._options import Duration, NotGiven
     from jsm.models.objects import ObjectMeta
@@ -40,10 +40,13 @@ async def put_chunks(
     meta: ObjectMeta,
     chunk_size: int,
     chunks: AsyncIterator[bytes],
+    sha: Hash,
     *,
     timeout: Duration | NotGiven,
 ) -> ObjectInfo:
     """Send ``chunks`` as a new version of ``name``, then its metadata; return its info.
+
+    ``sha`` is the hash the chunks update as they are produced (see ``_source``).
 
     Raises:
         ApiError | NoStreamError | JsmTimeoutError | JsmConnectionError: the put failed
@@ -54,7 +57,6 @@ async def put_chunks(
     subject = object_chunk_subject(store.bucket, nuid)
     ack_timeout = api.deadline(timeout) - anyio.current_time()
     context = f"object {name!r} in bucket {store.bucket!r}"
-    sha = hashlib.sha256()
     size = count = 0
     window = AckWindow(
         api,
@@ -67,7 +69,6 @@ async def put_chunks(
         async with window:
             try:
                 async for chunk in chunks:
-                    sha.update(chunk)
                     size += len(chunk)
                     count += 1
                     await window.publish(subject, chunk)

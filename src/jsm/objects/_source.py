@@ -1,18 +1,23 @@
 """Turning what a caller puts (bytes, a binary file, an (async) iterator of bytes) into chunks.
 
 Every form is read lazily, at most a few chunks ahead, so a put holds a bounded amount of
-the object in memory whatever its size. Blocking file reads run in a worker thread.
+the object in memory whatever its size. The chunks are hashed here, in order, as they
+are produced: for files and buffers in a worker thread, 1 MiB at a time (SHA-256 lets go
+of the GIL), so hashing overlaps with the connection sending the previous chunks.
 """
 
 from __future__ import annotations
 
 import inspect
 from collections.abc import AsyncIterable, AsyncIterator, Iterable
-from typing import IO, Protocol, runtime_checkable
+from typing import IO, TYPE_CHECKING, Protocol, runtime_checkable
 
 import anyio.to_thread
 
 from jsm._errors_base import InvalidOptionError
+
+if TYPE_CHECKING:
+    from hashlib import _Hash as Hash
 
 __all__ = ["ObjectSource", "chunks_of"]
 
@@ -29,8 +34,10 @@ ObjectSource = bytes | bytearray | memoryview | IO[bytes] | Iterable[bytes] | As
 """What ``put`` accepts: bytes, a binary file object, or an (async) iterable of bytes."""
 
 
-def chunks_of(source: object, chunk_size: int) -> AsyncIterator[bytes]:
+def chunks_of(source: object, chunk_size: int, sha: Hash) -> AsyncIterator[bytes]:
     """Return the chunks of ``source``, each ``chunk_size`` bytes except the last.
+
+    ``sha`` is updated with every chunk before the chunk is yielded.
 
     Raises:
         InvalidOptionError: ``source`` is not a form ``put`` accepts (e.g. a ``str``).
@@ -40,28 +47,51 @@ def chunks_of(source: object, chunk_size: int) -> AsyncIterator[bytes]:
             "put takes bytes, a binary file or an iterator of bytes, not str; encode it first"
         )
     if isinstance(source, bytes | bytearray | memoryview):
-        return _from_buffer(memoryview(source).cast("B"), chunk_size)
+        return _from_buffer(memoryview(source).cast("B"), chunk_size, sha)
     read = getattr(source, "read", None)
     if read is not None and callable(read):
         if inspect.iscoroutinefunction(read):
-            return _from_async_file(source, chunk_size)  # type: ignore[arg-type]  # checked: async read
-        return _from_file(source, chunk_size)  # type: ignore[arg-type]  # checked: has read()
+            return _hashed(_from_async_file(source, chunk_size), sha)  # type: ignore[arg-type]  # checked: async read
+        return _from_file(source, chunk_size, sha)  # type: ignore[arg-type]  # checked: has read()
     if isinstance(source, AsyncIterable):
-        return _rechunk_async(source, chunk_size)
+        return _hashed(_rechunk_async(source, chunk_size), sha)
     if isinstance(source, Iterable):
-        return _rechunk_async(_aiter_sync(source), chunk_size)
+        return _hashed(_rechunk_async(_aiter_sync(source), chunk_size), sha)
     raise InvalidOptionError(
         f"put cannot read a {type(source).__name__}: pass bytes, a binary file object, "
         "or an (async) iterator of bytes"
     )
 
 
-async def _from_buffer(view: memoryview, chunk_size: int) -> AsyncIterator[bytes]:
-    for start in range(0, len(view), chunk_size):
-        yield bytes(view[start : start + chunk_size])
+async def _hashed(chunks: AsyncIterator[bytes], sha: Hash) -> AsyncIterator[bytes]:
+    async for chunk in chunks:
+        sha.update(chunk)
+        yield chunk
 
 
-def _read_block(file: IO[bytes], size: int) -> bytes:
+def _block_size(chunk_size: int) -> int:
+    return max(chunk_size, _FILE_READ_SIZE // chunk_size * chunk_size)
+
+
+async def _from_buffer(view: memoryview, chunk_size: int, sha: Hash) -> AsyncIterator[bytes]:
+    block_size = _block_size(chunk_size)
+    for block_start in range(0, len(view), block_size):
+        block = view[block_start : block_start + block_size]
+        if len(block) > chunk_size:
+            await anyio.to_thread.run_sync(sha.update, block)
+        else:
+            sha.update(block)
+        for start in range(0, len(block), chunk_size):
+            yield bytes(block[start : start + chunk_size])
+
+
+def _read_block(file: IO[bytes], size: int, sha: Hash) -> bytes:
+    block = _read_fully(file, size)
+    sha.update(block)
+    return block
+
+
+def _read_fully(file: IO[bytes], size: int) -> bytes:
     parts: list[bytes] = []
     wanted = size
     while wanted > 0:
@@ -77,10 +107,10 @@ def _read_block(file: IO[bytes], size: int) -> bytes:
     return b"".join(parts)
 
 
-async def _from_file(file: IO[bytes], chunk_size: int) -> AsyncIterator[bytes]:
-    block_size = max(chunk_size, _FILE_READ_SIZE // chunk_size * chunk_size)
+async def _from_file(file: IO[bytes], chunk_size: int, sha: Hash) -> AsyncIterator[bytes]:
+    block_size = _block_size(chunk_size)
     while True:
-        block = await anyio.to_thread.run_sync(_read_block, file, block_size)
+        block = await anyio.to_thread.run_sync(_read_block, file, block_size, sha)
         for start in range(0, len(block), chunk_size):
             yield block[start : start + chunk_size]
         if len(block) < block_size:

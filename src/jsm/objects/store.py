@@ -10,6 +10,7 @@ Reading is :class:`jsm.objects.ObjectReader`; watching is :class:`jsm.objects.Ob
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 from datetime import UTC, datetime
@@ -160,10 +161,11 @@ class ObjectStore:
             raise InvalidOptionError(
                 f"chunk_size {chunk_size} is over the server's max payload ({max_payload} bytes)"
             )
-        chunks = chunks_of(source, chunk_size)
+        sha = hashlib.sha256()
+        chunks = chunks_of(source, chunk_size, sha)
         try:
             previous = await self._read_meta(name, timeout=timeout)
-            info = await put_chunks(self, name, meta, chunk_size, chunks, timeout=timeout)
+            info = await put_chunks(self, name, meta, chunk_size, chunks, sha, timeout=timeout)
         finally:
             await chunks.aclose()  # type: ignore[attr-defined]  # an async generator
         if previous is not None and not previous.deleted and previous.nuid != info.nuid:
