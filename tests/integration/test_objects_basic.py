@@ -224,3 +224,18 @@ async def test_memory_buckets_and_sealing_through_the_handle(
     with pytest.raises(errors.ApiError):
         await store.update_meta("a", jsm.ObjectMeta(description="x"))
     assert await store.get_bytes("a") == payload(200_000)
+
+
+async def test_a_reader_is_a_source_so_objects_stream_between_buckets(
+    js: jsm.Manager, unique_name: str
+) -> None:
+    source = await js.objects.create(jsm.ObjectStoreConfig(bucket=unique_name))
+    target = await js.objects.create(jsm.ObjectStoreConfig(bucket=f"{unique_name}_copy"))
+    data = payload(1_000_000, seed=11)
+    original = await source.put("obj", data, meta=jsm.ObjectMeta(chunk_size=50_000))
+    async with source.get("obj") as reader:
+        copied = await target.put("obj", reader)
+    assert reader.verified
+    assert copied.digest == original.digest
+    assert copied.chunks == 8  # re-chunked at the default size
+    assert await target.get_bytes("obj") == data

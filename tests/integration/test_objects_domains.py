@@ -46,6 +46,7 @@ async def exercise(js: jsm.Manager, bucket: str) -> None:
     await store.delete("renamed")
     with pytest.raises(errors.ObjectNotFoundError):
         await store.get_bytes("renamed")
+    assert await store.purge_orphans() == 0
     assert (await store.status()).description == "mapped"
     await js.objects.delete(bucket)
 
