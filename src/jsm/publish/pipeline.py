@@ -326,7 +326,7 @@ class Publisher:
         if future is None:
             return  # a late reply for a publish already settled
         data = msg.data
-        if data and b'"error"' not in data[:12]:
+        if data and b'"error"' not in data:
             self._settle(future, data, None)
             return
         if not data:
