@@ -154,3 +154,14 @@ async def test_concurrent_gets_and_puts_get_their_own_replies(
     entries = await asyncio.gather(*(kv.get(f"k.{i}") for i in range(50)))
     assert [e.value for e in entries] == [b"%d" % i for i in range(50)]
     assert [e.revision for e in entries] == revisions
+
+
+async def test_keys_of_a_bucket_holding_only_markers(js: jsm.Manager, unique_name: str) -> None:
+    kv = await js.kv.create(jsm.KeyValueConfig(bucket=unique_name))
+    await kv.put("a", b"1")
+    await kv.delete("a")
+    await kv.put("b", b"1")
+    await kv.purge("b")
+    assert await kv.keys() == []  # the marker still ends the initial values
+    async with kv.watch(ignore_deletes=True) as updates:
+        assert await next_entry(updates) is None
