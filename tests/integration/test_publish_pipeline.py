@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+from typing import TYPE_CHECKING
 
 import anyio
 import pytest
 
 import jsm
 from jsm import errors
+
+if TYPE_CHECKING:
+    from nats.aio.msg import Msg
 from tests.integration.consumer_helpers import make_stream
 
 
@@ -111,6 +115,7 @@ async def test_missing_ack_times_out(js: jsm.Manager, unique_name: str) -> None:
                 future = await pub.publish(f"{unique_name}.silent", b"x")
                 with pytest.raises(errors.JsmTimeoutError, match=r"0\.5s"):
                     await future
+                assert pub.retried == 0  # no msg_id: a second copy could be stored
     finally:
         await silent.unsubscribe()
 
@@ -192,3 +197,62 @@ async def test_future_before_its_ack_is_not_done(js: jsm.Manager, unique_name: s
                 await future
     finally:
         await silent.unsubscribe()
+
+
+async def test_lost_ack_is_resent_only_with_a_msg_id(js: jsm.Manager, unique_name: str) -> None:
+    # A stand-in for a stream whose leader moved: the first delivery goes unanswered (the
+    # ack is lost), the second is acknowledged as the duplicate it is.
+    seen: list[str | None] = []
+
+    async def answer(msg: Msg) -> None:
+        seen.append(msg.headers.get("Nats-Msg-Id") if msg.headers else None)
+        if len(seen) > 1:
+            await msg.respond(b'{"stream":"S","seq":7,"duplicate":true}')
+
+    responder = await js.nc.subscribe(f"{unique_name}.lossy", cb=answer)
+    try:
+        with anyio.fail_after(30):
+            async with js.publisher(timeout=0.5) as pub:
+                future = await pub.publish(f"{unique_name}.lossy", b"x", msg_id="once")
+                ack = await future
+                assert pub.retried == 1
+        assert seen == ["once", "once"] and ack.seq == 7 and ack.duplicate
+    finally:
+        await responder.unsubscribe()
+
+
+async def test_unavailable_reply_is_resent(js: jsm.Manager, unique_name: str) -> None:
+    # A 503 error reply (no leader yet) means the message was not stored: send it again.
+    replies = [
+        b'{"error":{"code":503,"err_code":10008,"description":"JetStream system temporarily'
+        b' unavailable"}}',
+        b'{"stream":"S","seq":1}',
+    ]
+
+    async def answer(msg: Msg) -> None:
+        await msg.respond(replies.pop(0))
+
+    responder = await js.nc.subscribe(f"{unique_name}.electing", cb=answer)
+    try:
+        with anyio.fail_after(30):
+            async with js.publisher() as pub:
+                ack = await (await pub.publish(f"{unique_name}.electing", b"x"))
+                assert pub.retried == 1 and ack.seq == 1 and replies == []
+    finally:
+        await responder.unsubscribe()
+
+
+async def test_unavailable_beyond_the_retries_fails(js: jsm.Manager, unique_name: str) -> None:
+    async def answer(msg: Msg) -> None:
+        await msg.respond(b'{"error":{"code":503,"err_code":10008,"description":"unavailable"}}')
+
+    responder = await js.nc.subscribe(f"{unique_name}.down", cb=answer)
+    try:
+        with anyio.fail_after(30):
+            async with js.publisher() as pub:
+                future = await pub.publish(f"{unique_name}.down", b"x")
+                with pytest.raises(errors.ClusterNotAvailError):
+                    await future
+                assert pub.retried == js.api.retry.attempts - 1
+    finally:
+        await responder.unsubscribe()

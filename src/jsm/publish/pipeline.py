@@ -203,6 +203,8 @@ class Publisher:
         """Messages handed to the connection so far."""
         self.acked = 0
         """Messages acknowledged so far."""
+        self.retried = 0
+        """Messages sent again (during a leader election, or after a lost ack with a msg_id)."""
 
     @property
     def pending(self) -> int:
@@ -438,6 +440,8 @@ class Publisher:
                 )
             except JsmError as err:
                 self._settle(future, None, err)
+            else:
+                self.retried += 1
 
     # ---------------------------------------------------------------- closing
 
