@@ -130,7 +130,7 @@ async def test_stop_cancels_requests_that_outlive_the_timeout(
         return data  # pragma: no cover
 
     async with svc.run():
-        pending = asyncio.ensure_future(js.services.request(f"{unique_name}.stuck", timeout=5))
+        pending = asyncio.ensure_future(js.services.request(f"{unique_name}.stuck", timeout=2))
         with anyio.fail_after(10):
             await started.wait()
     assert cancelled.is_set() and svc.in_flight == 0
@@ -234,3 +234,25 @@ async def test_service_serves_again_after_a_server_restart(
             await eventually(answers(b"after"))
             [ping] = await calling.services.ping(unique_name, svc.id, timeout=10)
             assert ping.id == svc.id
+
+
+async def test_a_cancelled_stop_still_cleans_up(js: jsm.Manager, unique_name: str) -> None:
+    started = anyio.Event()
+    svc = js.services.add(unique_name, "1.0.0", stop_timeout=30)
+
+    @svc.endpoint("stuck", subject=f"{unique_name}.stuck")
+    async def stuck(data: bytes) -> bytes:
+        started.set()
+        await anyio.sleep_forever()
+        return data  # pragma: no cover
+
+    await svc.start()
+    pending = asyncio.ensure_future(js.services.request(f"{unique_name}.stuck", timeout=2))
+    with anyio.fail_after(10):
+        await started.wait()
+    with anyio.move_on_after(0.2) as scope:
+        await svc.stop()  # would wait 30 s for the stuck handler
+    assert scope.cancelled_caught
+    assert svc.in_flight == 0 and not svc.is_running  # and the fixture finds no leftovers
+    with pytest.raises(JsmTimeoutError):
+        await pending

@@ -400,16 +400,26 @@ class Service(_Endpoints):
         grace = to_timedelta(
             self._stop_timeout if isinstance(timeout, NotGiven) else timeout, name="timeout"
         ).total_seconds()
-        with anyio.move_on_after(grace):
-            for sub in self._endpoint_subs:
-                await drain(sub)
-            while self._tasks:
-                await asyncio.wait(set(self._tasks))
-        await self._close_subscriptions()
+        try:
+            with anyio.move_on_after(grace):
+                for sub in self._endpoint_subs:
+                    await drain(sub)
+                while self._tasks:
+                    await asyncio.wait(set(self._tasks))
+        finally:  # also when stop() itself is cancelled: nothing is left behind
+            with anyio.CancelScope(shield=True):
+                await self._close_subscriptions()
+                await self._cancel_in_flight()
+
+    async def _cancel_in_flight(self) -> None:
         for task in list(self._tasks):
             task.cancel()
         if self._tasks:
-            await asyncio.wait(set(self._tasks))
+            _, stubborn = await asyncio.wait(set(self._tasks), timeout=CLEANUP_TIMEOUT)
+            if stubborn:
+                logger.warning(
+                    "service %s: %d handlers ignored cancellation", self._name, len(stubborn)
+                )
 
     async def _close_subscriptions(self) -> None:
         endpoint_subs, self._endpoint_subs = self._endpoint_subs, []
