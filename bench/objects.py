@@ -2,7 +2,7 @@
 
 Each put or get runs in its own child process, so each client's peak RSS growth
 (``VmHWM`` after resetting it through ``/proc/self/clear_refs``, minus the RSS before
-the work) is its own. Both clients read the object from the same file and write it
+the work) and CPU time are its own; each side's best of three rounds is reported. Both clients read the object from the same file and write it
 back to a file, so neither is handed the whole object in memory.
 
 Run: python -m bench.objects [nats://host:port]  (without a URL an embedded server is started)
@@ -27,7 +27,7 @@ from bench._common import Measurement, report
 
 SIZE = 256 * 1024 * 1024
 MIB = 1024 * 1024
-ROUNDS = 2
+ROUNDS = 3
 CLIENTS = ("jsm", "nats-py")
 
 
@@ -84,11 +84,12 @@ async def _nats_op(store: object, op: str, path: Path) -> None:
 async def _timed(op: str, work: object) -> None:
     baseline = _status()["VmRSS"]
     exact = _reset_peak()
-    start = time.perf_counter()
+    start, cpu_start = time.perf_counter(), time.process_time()
     await work()  # type: ignore[operator]  # a zero-argument coroutine function
-    seconds = time.perf_counter() - start
+    seconds, cpu = time.perf_counter() - start, time.process_time() - cpu_start
     peak = _status()["VmHWM"]
-    print(json.dumps({"seconds": seconds, "rss_growth": peak - baseline, "exact_peak": exact}))
+    result = {"seconds": seconds, "cpu": cpu, "rss_growth": peak - baseline, "exact_peak": exact}
+    print(json.dumps(result))
 
 
 def _child(argv: list[str]) -> None:
@@ -142,7 +143,10 @@ async def _run(url: str, workdir: Path) -> list[Measurement]:
                             name,
                             SIZE // MIB,
                             result["seconds"],
-                            {"rss_growth_mib": result["rss_growth"] / MIB},
+                            {
+                                "rss_growth_mib": result["rss_growth"] / MIB,
+                                "cpu_seconds": result["cpu"],
+                            },
                         )
                         if name not in best or run.seconds < best[name].seconds:
                             best[name] = run

@@ -2,10 +2,11 @@
 
 Chunks go out from one task, in order, each with a reply subject under one inbox
 subscription; at most a fixed number of chunks (and bytes) wait for their PubAck at
-once. A full window waits for the oldest ack before sending more, so memory stays
-bounded while the connection stays busy. Acks are read in the same task: no callbacks,
-no unbounded queues. The first failed ack (an error reply, "no stream", a timeout, a
-lost connection) is raised from the publish or drain that meets it.
+once. A full window waits for acks before sending more, so memory stays bounded while
+the connection stays busy. Acks are settled as they arrive by the subscription's
+delivery (no per-ack wait), and the first failed ack (an error reply, "no stream", a
+timeout, a lost connection) is raised from the publish or drain that meets it. Chunks
+are never re-sent: a re-sent chunk would land out of order.
 """
 
 from __future__ import annotations
@@ -17,14 +18,19 @@ from typing import TYPE_CHECKING, Self
 import anyio
 
 from jsm._constants import CLEANUP_TIMEOUT
-from jsm._errors_base import JsmConnectionError, JsmError, JsmTimeoutError, NoStreamError
-from jsm._transport import next_msg, status_of, unsubscribe
+from jsm._errors_base import (
+    JsmConnectionError,
+    JsmError,
+    JsmTimeoutError,
+    NoStreamError,
+)
+from jsm._transport import status_of, unsubscribe
 from jsm.publish import decode_pub_ack
 
 if TYPE_CHECKING:
     from types import TracebackType
 
-    from jsm._transport import Subscription
+    from jsm._transport import NatsMsg, Subscription
     from jsm.api import ApiClient
 
 __all__ = ["AckWindow"]
@@ -32,7 +38,7 @@ __all__ = ["AckWindow"]
 logger = logging.getLogger(__name__)
 
 _POLL = 0.5
-"""Seconds between checks for a reconnect while waiting for an ack (acks sent before a
+"""Seconds between checks for a reconnect while waiting for acks (acks sent before a
 reconnect are lost, so waiting for them to time out would only delay the failure)."""
 
 
@@ -57,17 +63,23 @@ class AckWindow:
         self._pending: OrderedDict[str, tuple[int, float]] = OrderedDict()
         self._pending_bytes = 0
         self._serial = 0
-        self._inbox = ""
+        self._prefix = ""
+        self._cut = 0
         self._sub: Subscription | None = None
         self._reconnects = 0
+        self._error: JsmError | None = None
+        self._progress: anyio.Event | None = None
         self.acked = 0
         """How many publishes were acknowledged."""
 
     async def __aenter__(self) -> Self:
-        self._inbox = self._transport.new_inbox()
+        self._prefix = self._transport.new_inbox() + "."
+        self._cut = len(self._prefix)
         self._reconnects = self._transport.reconnects
         self._sub = await self._transport.subscribe(
-            f"{self._inbox}.*", pending_msgs_limit=self._max_chunks * 2 + 16
+            self._prefix + "*",
+            callback=self._on_ack,
+            pending_msgs_limit=self._max_chunks * 2 + 16,
         )
         return self
 
@@ -100,13 +112,13 @@ class AckWindow:
             len(self._pending) >= self._max_chunks
             or self._pending_bytes + len(payload) > self._max_bytes
         ):
-            await self._take_ack()
-        self._check_connection()
+            await self._wait_for_progress()
+        self._check()
         self._serial += 1
         token = str(self._serial)
         self._pending[token] = (len(payload), anyio.current_time() + self._ack_timeout)
         self._pending_bytes += len(payload)
-        await self._transport.publish(subject, payload, reply=f"{self._inbox}.{token}")
+        await self._transport.publish(subject, payload, reply=self._prefix + token)
 
     async def drain(self) -> None:
         """Wait for every outstanding ack.
@@ -115,7 +127,8 @@ class AckWindow:
             ApiError | NoStreamError | JsmTimeoutError | JsmConnectionError: as for publish.
         """
         while self._pending:
-            await self._take_ack()
+            await self._wait_for_progress()
+        self._check()
 
     async def settle(self, deadline: float) -> None:
         """Wait (until ``deadline``) for the outstanding acks, ignoring their errors.
@@ -125,38 +138,39 @@ class AckWindow:
         """
         with anyio.move_on_after(max(0.0, deadline - anyio.current_time()), shield=True):
             while self._pending and not self._transport.is_closed:
-                try:
-                    await self._take_ack()
-                except JsmConnectionError:
-                    return
-                except JsmError as err:
-                    logger.debug("ack after a failed put (%s): %s", self._context, err)
+                if self._transport.reconnects != self._reconnects:
+                    return  # acks sent before the reconnect will not come
+                self._progress = event = anyio.Event()
+                with anyio.move_on_after(_POLL):
+                    await event.wait()
 
-    def _check_connection(self) -> None:
+    def _check(self) -> None:
+        if self._error is not None:
+            raise self._error
         if self._pending and self._transport.reconnects != self._reconnects:
             raise JsmConnectionError(
                 f"the connection was lost while chunks were in flight ({self._context}); "
                 "put the object again"
             )
 
-    async def _take_ack(self) -> None:
-        if self._sub is None:  # pragma: no cover - publish/drain are used inside the block
-            raise JsmError("AckWindow used outside its async with block")
+    async def _wait_for_progress(self) -> None:
+        """Wait until an ack settles (or raise the failure that stops the put)."""
+        self._check()
         _, deadline = next(iter(self._pending.values()))
-        while True:
-            self._check_connection()
-            remaining = deadline - anyio.current_time()
-            if remaining <= 0:
-                raise JsmTimeoutError(f"no acknowledgement for a chunk in time ({self._context})")
-            try:
-                msg = await next_msg(self._sub, timeout=min(remaining, _POLL))
-            except JsmTimeoutError:
-                continue
-            got = msg.subject.rpartition(".")[2]
-            entry = self._pending.pop(got, None)
-            if entry is None:
-                continue  # a late ack for a publish already given up on
-            self._pending_bytes -= entry[0]
+        remaining = deadline - anyio.current_time()
+        if remaining <= 0:
+            raise JsmTimeoutError(f"no acknowledgement for a chunk in time ({self._context})")
+        self._progress = event = anyio.Event()
+        with anyio.move_on_after(min(remaining, _POLL)):
+            await event.wait()
+        self._check()
+
+    async def _on_ack(self, msg: NatsMsg) -> None:
+        entry = self._pending.pop(msg.subject[self._cut :], None)
+        if entry is None:
+            return  # a late ack for a publish already given up on
+        self._pending_bytes -= entry[0]
+        try:
             status = status_of(msg)
             if status is not None and status[0] == "503":
                 raise NoStreamError(
@@ -164,5 +178,12 @@ class AckWindow:
                     "the bucket's stream is missing"
                 )
             decode_pub_ack(self._api, msg.data, subject=msg.subject, context=self._context)
+        except JsmError as err:
+            if self._error is None:
+                self._error = err
+        else:
             self.acked += 1
-            return
+        event = self._progress
+        if event is not None:
+            self._progress = None
+            event.set()
