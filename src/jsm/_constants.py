@@ -152,3 +152,9 @@ BATCH_ID_MAX_LENGTH = 64
 
 BATCH_FLOW_EVERY = 100
 """An atomic batch asks the server to confirm every this many messages (ADR-50 flow control)."""
+
+# ---- operations (events, admin, monitor, report)
+EVENTS_MAX_PENDING = 10_000
+"""Events an event stream buffers before the client drops the excess (slow consumer)."""
+EVENTS_WAIT_SLICE = 2.0
+"""Seconds one wait for an event (or the system-account probe) lasts before checking again."""

@@ -70,6 +70,7 @@ __all__ = [
     "PublishFailedError",
     "ServerError",
     "ServiceUnavailableError",
+    "SystemAccountRequiredError",
     "TooManyRequestsError",
     "UnexpectedReplyError",
     "UnsupportedApiLevelError",
@@ -503,3 +504,11 @@ class PublishFailedError(JsmError):
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (type(self), (self.message, self.failed, self.errors))
+
+
+class SystemAccountRequiredError(JsmError):
+    """The operation needs a connection in the system account (``$SYS``).
+
+    Connect a second client with system-account credentials (``jsm.testing`` servers have
+    user ``sys``/``sys``) and use it for server events and administration.
+    """

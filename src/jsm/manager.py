@@ -25,6 +25,7 @@ from jsm._transport import NatsClient, Transport
 from jsm.api import ApiClient, Retry
 from jsm.consumers._checks import check_consumer_config
 from jsm.consumers.ordered import OrderedConsumer, ordered_config, ordered_heartbeat
+from jsm.events import EventManager
 from jsm.kv import KeyValueManager
 from jsm.models import DeliverPolicy, ReplayPolicy
 from jsm.objects import ObjectStoreManager
@@ -160,6 +161,11 @@ class Manager:
     def objects(self) -> ObjectStoreManager:
         """Object stores: ``await js.objects.create(config)``, ``get``, ``list``, ``delete``."""
         return ObjectStoreManager(self)
+
+    @property
+    def events(self) -> EventManager:
+        """Typed advisories and metrics: ``async with js.events.advisories() as events``."""
+        return EventManager(self._transport)
 
     # ---- publishing (jsm.publish)
 
