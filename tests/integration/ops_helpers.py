@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import anyio
 import jsonschema
 
-from jsm.events import SCHEMA_FILES, Event, EventModel, GenericEvent
+import jsm
+from jsm.events import SCHEMA_FILES, Event, EventModel, GenericEvent, StreamActionAdvisory
 
 if TYPE_CHECKING:
     from types import ModuleType
@@ -75,3 +76,25 @@ async def wait_for_event(
                 getattr(event, k, None) == v for k, v in (match or {}).items()
             ):
                 return event
+
+
+async def delete_advisory(
+    js: jsm.Manager, events: EventStream, name: str, *, attempts: int = 5
+) -> StreamActionAdvisory:
+    """The delete advisory of stream ``name`` (already deleted by the caller).
+
+    The server queues a stream's delete advisory on that stream's own send loop, which
+    the deletion stops: now and then the advisory is never sent. When it does not come,
+    create and delete a stream of the same name again, a bounded number of times.
+    """
+    for attempt in range(attempts):
+        if attempt:
+            stream = await js.streams.add(jsm.StreamConfig(name=name, subjects=[f"{name}.>"]))
+            await stream.delete()
+        try:
+            return await wait_for_event(
+                events, StreamActionAdvisory, match={"stream": name, "action": "delete"}, within=3
+            )
+        except TimeoutError:
+            continue
+    raise AssertionError(f"no delete advisory for stream {name!r} in {attempts} attempts")
