@@ -4,7 +4,8 @@ JetStream publishes advisories on ``$JS.EVENT.ADVISORY.>`` and metrics on
 ``$JS.EVENT.METRIC.>`` in the account that owns the streams. These subjects are not
 mapped for JetStream domains or API prefixes: a client sees the advisories of its own
 account (over a leaf node connection, those of the account on both sides); an account
-that imports another's JetStream API sees none unless the subjects are exported to it.
+that imports another's JetStream API sees its events only if it also imports
+``$JS.EVENT.>`` as a stream (under the same subjects, so ``advisories()`` works as is).
 Server events (``$SYS.ACCOUNT.<acc>.CONNECT`` ...) exist only in the system account.
 """
 

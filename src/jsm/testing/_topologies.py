@@ -238,6 +238,7 @@ accounts {
       {stream: "deliver.>"}
       {service: "$SRV.>", response_type: stream}
       {service: "$O.>"}
+      {stream: "$JS.EVENT.>"}
     ]
   }
   IMP: {
@@ -251,6 +252,7 @@ accounts {
       {stream: {account: APP, subject: "deliver.>"}}
       {service: {account: APP, subject: "$SRV.>"}}
       {service: {account: APP, subject: "$O.>"}}
+      {stream: {account: APP, subject: "$JS.EVENT.>"}}
     ]
   }
   SYS: { users: [{user: sys, password: sys}] }
@@ -268,7 +270,8 @@ class ImportingAccounts(_Group):
     go back, push deliveries on ``deliver.>`` are imported, and service discovery
     (``$SRV.>``) reaches APP's services, object-store subjects (``$O.>``) reach APP's
     buckets. Key-Value writes go through the prefix too
-    (``JS.APP.API.$KV.>`` is APP's ``$KV.>``, ADR-19).
+    (``JS.APP.API.$KV.>`` is APP's ``$KV.>``, ADR-19). APP's advisories and metrics
+    (``$JS.EVENT.>``) are imported as a stream under their own names.
     """
 
     api_prefix = "JS.APP.API"
