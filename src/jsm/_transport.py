@@ -10,11 +10,13 @@ import asyncio
 import logging
 from typing import TYPE_CHECKING
 
+import anyio
 import nats.errors
 from nats.aio.client import Client as NatsClient
 from nats.aio.msg import Msg as NatsMsg
 from nats.aio.subscription import Subscription
 
+from jsm._constants import CLEANUP_TIMEOUT
 from jsm._errors_base import ClosedError, JsmConnectionError, JsmTimeoutError
 
 if TYPE_CHECKING:
@@ -246,6 +248,17 @@ async def unsubscribe(sub: Subscription) -> None:
         await sub.unsubscribe()
     except (nats.errors.ConnectionClosedError, nats.errors.BadSubscriptionError):
         logger.debug("unsubscribe of %s after close ignored", sub.subject)
+
+
+async def unsubscribe_shielded(sub: Subscription | None) -> None:
+    """Unsubscribe on the way out, even while the caller is being cancelled.
+
+    Cleanup must not be skipped by the cancellation that triggered it, nor hang on a
+    stuck connection: the call is shielded and bounded by ``CLEANUP_TIMEOUT``.
+    """
+    if sub is not None:
+        with anyio.move_on_after(CLEANUP_TIMEOUT, shield=True):
+            await unsubscribe(sub)
 
 
 async def drain(sub: Subscription) -> None:

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Self
 
 import anyio
 
-from jsm._constants import BYTES_MODE_BUFFER, CLEANUP_TIMEOUT, HEARTBEAT_TOLERANCE
+from jsm._constants import BYTES_MODE_BUFFER, HEARTBEAT_TOLERANCE
 from jsm._errors_base import (
     ClosedError,
     JetStreamUnavailableError,
@@ -27,7 +27,7 @@ from jsm._errors_base import (
     JsmTimeoutError,
     MissedHeartbeatError,
 )
-from jsm._transport import status_of, unsubscribe
+from jsm._transport import status_of, unsubscribe_shielded
 from jsm.consumers.message import Msg
 from jsm.consumers.pull import Status, classify, pending_of
 from jsm.models import PullRequest
@@ -191,9 +191,7 @@ class MessageStream:
 
     async def _unsubscribe(self) -> None:
         sub, self._sub = self._sub, None
-        if sub is not None:
-            with anyio.move_on_after(CLEANUP_TIMEOUT, shield=True):
-                await unsubscribe(sub)
+        await unsubscribe_shielded(sub)
 
     # ------------------------------------------------------------------ iteration
 

@@ -13,12 +13,9 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING
 
-import anyio
-
-from jsm._constants import CLEANUP_TIMEOUT
 from jsm._errors_base import AckError, JsmTimeoutError
 from jsm._options import NOT_GIVEN, Duration, NotGiven, duration_seconds, to_timedelta
-from jsm._transport import NoRespondersError, next_msg, status_of, unsubscribe
+from jsm._transport import NoRespondersError, next_msg, status_of, unsubscribe_shielded
 from jsm.models._base import timedelta_to_ns
 from jsm.subjects import parse_ack_subject
 
@@ -189,8 +186,7 @@ class Msg:
             self._acked = "next"
             reply = await next_msg(sub, timeout=seconds + 1.0)
         finally:
-            with anyio.move_on_after(CLEANUP_TIMEOUT, shield=True):
-                await unsubscribe(sub)
+            await unsubscribe_shielded(sub)
         if status_of(reply) is not None:
             raise JsmTimeoutError(f"no next message after {self._describe()} within {seconds:g}s")
         return Msg.from_nats(self._transport, reply, ack_none=self._ack_none)

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import anyio
 
-from jsm._constants import CLEANUP_TIMEOUT, HEARTBEAT_TOLERANCE
+from jsm._constants import HEARTBEAT_TOLERANCE
 from jsm._errors_base import (
     InvalidOptionError,
     JsmError,
@@ -23,7 +23,7 @@ from jsm._errors_base import (
     WrongConsumerTypeError,
 )
 from jsm._generated_errors import ConsumerNotFoundError
-from jsm._transport import status_of, unsubscribe
+from jsm._transport import status_of, unsubscribe_shielded
 from jsm.consumers.message import Msg
 
 if TYPE_CHECKING:
@@ -206,8 +206,7 @@ async def fetch_batch(
         await transport.publish(target.next_subject, request.to_wire_json(), reply=inbox)
         await _wait(collector, wait, heartbeat)
     finally:
-        with anyio.move_on_after(CLEANUP_TIMEOUT, shield=True):
-            await unsubscribe(sub)
+        await unsubscribe_shielded(sub)
     if collector.error is not None:
         raise collector.error
     return collector.msgs, collector.no_responders

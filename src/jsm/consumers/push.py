@@ -16,10 +16,10 @@ from typing import TYPE_CHECKING, Self
 
 import anyio
 
-from jsm._constants import CLEANUP_TIMEOUT, HEARTBEAT_TOLERANCE, PUSH_BUFFER
+from jsm._constants import HEARTBEAT_TOLERANCE, PUSH_BUFFER
 from jsm._errors_base import ClosedError, InvalidOptionError, WrongConsumerTypeError
 from jsm._options import NotGiven
-from jsm._transport import status_of, unsubscribe
+from jsm._transport import status_of, unsubscribe_shielded
 from jsm.consumers._api import context_of
 from jsm.consumers.consume import receive
 from jsm.consumers.message import Msg
@@ -161,9 +161,7 @@ class PushStream:
 
     async def _unsubscribe(self) -> None:
         sub, self._sub = self._sub, None
-        if sub is not None:
-            with anyio.move_on_after(CLEANUP_TIMEOUT, shield=True):
-                await unsubscribe(sub)
+        await unsubscribe_shielded(sub)
 
     def __aiter__(self) -> Self:
         if not self._entered:

@@ -17,14 +17,13 @@ from typing import TYPE_CHECKING, Self
 
 import anyio
 
-from jsm._constants import CLEANUP_TIMEOUT
 from jsm._errors_base import (
     JsmConnectionError,
     JsmError,
     JsmTimeoutError,
     NoStreamError,
 )
-from jsm._transport import status_of, unsubscribe
+from jsm._transport import status_of, unsubscribe_shielded
 from jsm.publish import decode_pub_ack
 
 if TYPE_CHECKING:
@@ -90,9 +89,7 @@ class AckWindow:
         tb: TracebackType | None,
     ) -> None:
         sub, self._sub = self._sub, None
-        if sub is not None:
-            with anyio.move_on_after(CLEANUP_TIMEOUT, shield=True):
-                await unsubscribe(sub)
+        await unsubscribe_shielded(sub)
 
     @property
     def pending(self) -> int:
