@@ -18,9 +18,9 @@ EXAMPLES = sorted((ROOT / "examples").glob("*.py"))
 DEFAULT_URL = "nats://127.0.0.1:4222"
 
 
-def _run(script: Path, url: str) -> subprocess.CompletedProcess[str]:
+def _run(script: Path, *urls: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, str(script), url],
+        [sys.executable, str(script), *urls],
         capture_output=True,
         text=True,
         timeout=120,
@@ -31,7 +31,8 @@ def _run(script: Path, url: str) -> subprocess.CompletedProcess[str]:
 
 @pytest.mark.parametrize("script", EXAMPLES, ids=[p.stem for p in EXAMPLES])
 def test_example_runs(script: Path, nats_server: NatsServer) -> None:
-    result = _run(script, nats_server.client_url)
+    # a second URL, for a system-account user, is there for examples that want one
+    result = _run(script, nats_server.client_url, nats_server.system_url)
     assert result.returncode == 0, result.stderr[-3000:]
     assert result.stdout.strip(), "an example should show what it did"
 

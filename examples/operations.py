@@ -1,0 +1,61 @@
+"""Operations: typed advisories, admin queries, health checks and the stream report.
+
+Run: python examples/operations.py [nats://127.0.0.1:4222 [nats://sys:sys@127.0.0.1:4222]]
+
+The second URL is a system-account user's; without it the server-wide parts are skipped
+with a note (they need the system account).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import sys
+
+import jsm
+from jsm import errors
+from jsm import events as ev
+
+STREAMS = ("EXAMPLE_OPS_ORDERS", "EXAMPLE_OPS_ARCHIVE")
+
+
+async def main(url: str, system_url: str | None) -> None:
+    async with jsm.connect(url) as js:
+        await cleanup(js)
+        try:
+            await watch_advisories(js)
+        finally:
+            await cleanup(js)
+
+
+async def watch_advisories(js: jsm.Manager) -> None:
+    """Listen to this account's advisories while a stream and a consumer come and go."""
+    async with js.events.advisories(kinds=["stream_action", "consumer_action", "nak"]) as events:
+        orders = await js.streams.add(jsm.StreamConfig(name=STREAMS[0], subjects=["ops.orders.>"]))
+        worker = await orders.consumers.add(jsm.ConsumerConfig(durable_name="worker"))
+        await js.publish("ops.orders.1", b"one")
+        (msg,) = await worker.fetch(1, max_wait=2)
+        await msg.nak()
+        for _ in range(3):
+            match await events.next(timeout=5):
+                case ev.StreamActionAdvisory(stream=stream, action=action):
+                    print(f"advisory: stream {stream} {action}")
+                case ev.ConsumerActionAdvisory(stream=stream, consumer=consumer, action=action):
+                    print(f"advisory: consumer {stream} > {consumer} {action}")
+                case ev.NakAdvisory(stream=stream, stream_seq=seq, deliveries=deliveries):
+                    print(f"advisory: {stream} message {seq} nak'd after {deliveries} delivery")
+                case other:
+                    print(f"advisory: {other.type}")
+
+
+async def cleanup(js: jsm.Manager) -> None:
+    for name in STREAMS:
+        with contextlib.suppress(errors.StreamNotFoundError):
+            await js.streams.delete(name)
+
+
+if __name__ == "__main__":
+    args = sys.argv[1:]
+    asyncio.run(
+        main(args[0] if args else "nats://127.0.0.1:4222", args[1] if len(args) > 1 else None)
+    )
