@@ -13,7 +13,8 @@ import asyncio
 import contextlib
 import logging
 import secrets
-from collections.abc import AsyncIterator, Callable, Mapping
+import sys
+from collections.abc import AsyncIterator, Callable, Coroutine, Mapping
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -443,7 +444,7 @@ class Service(_Endpoints):
 
         async def dispatch(msg: NatsMsg) -> None:
             await slots.acquire()
-            task = loop.create_task(endpoint.handle(transport, msg))
+            task = _start(loop, endpoint.handle(transport, msg))
             tasks.add(task)
             task.add_done_callback(finished)
 
@@ -481,3 +482,14 @@ def _json_data(data: object) -> object:
     if isinstance(data, BaseModel):
         return data.model_dump(mode="json", by_alias=True)
     return data
+
+
+def _start(loop: asyncio.AbstractEventLoop, coro: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
+    """Start handling a request as its own task.
+
+    Where asyncio can (3.12+), the task starts eagerly: a handler that answers without
+    waiting (most do) finishes inside the call, without a trip through the event loop.
+    """
+    if sys.version_info >= (3, 12):
+        return asyncio.Task(coro, loop=loop, eager_start=True)
+    return loop.create_task(coro)
