@@ -96,6 +96,13 @@ from jsm.publish import Expect as Expect
 from jsm.publish import PubAckFuture as PubAckFuture
 from jsm.publish import Publisher as Publisher
 from jsm.publish import Rollup as Rollup
+from jsm.report import ReplicaRow as ReplicaRow
+from jsm.report import ReplicaState as ReplicaState
+from jsm.report import ReplicationKind as ReplicationKind
+from jsm.report import ReplicationRow as ReplicationRow
+from jsm.report import ReportManager as ReportManager
+from jsm.report import StreamReport as StreamReport
+from jsm.report import StreamRow as StreamRow
 from jsm.services import Service as Service
 from jsm.services import ServiceError as ServiceError
 from jsm.services import ServiceGroup as ServiceGroup
@@ -163,6 +170,11 @@ __all__ = [
     "PushStream",
     "RePublish",
     "ReplayPolicy",
+    "ReplicaRow",
+    "ReplicaState",
+    "ReplicationKind",
+    "ReplicationRow",
+    "ReportManager",
     "RetentionPolicy",
     "Retry",
     "Rollup",
@@ -190,6 +202,8 @@ __all__ = [
     "StreamConsumerSource",
     "StreamInfo",
     "StreamManager",
+    "StreamReport",
+    "StreamRow",
     "StreamSource",
     "StreamState",
     "SubjectTransform",

@@ -29,6 +29,7 @@ from jsm.events import EventManager
 from jsm.kv import KeyValueManager
 from jsm.models import DeliverPolicy, ReplayPolicy
 from jsm.objects import ObjectStoreManager
+from jsm.report import ReportManager
 from jsm.services import ServiceManager
 from jsm.streams import StreamManager
 from jsm.subjects import ApiSubjects, check_name
@@ -166,6 +167,11 @@ class Manager:
     def events(self) -> EventManager:
         """Typed advisories and metrics: ``async with js.events.advisories() as events``."""
         return EventManager(self._transport)
+
+    @property
+    def report(self) -> ReportManager:
+        """Stream reports: ``await js.report.streams()`` → :class:`~jsm.StreamReport` (``to_dot()``)."""
+        return ReportManager(self)
 
     # ---- publishing (jsm.publish)
 

@@ -9,7 +9,15 @@ import pytest
 
 import jsm
 
-PUBLIC_MODULES = ["jsm", "jsm.errors", "jsm.events", "jsm.models", "jsm.testing", "jsm.subjects"]
+PUBLIC_MODULES = [
+    "jsm",
+    "jsm.errors",
+    "jsm.events",
+    "jsm.models",
+    "jsm.report",
+    "jsm.testing",
+    "jsm.subjects",
+]
 
 
 @pytest.mark.parametrize("module_name", PUBLIC_MODULES)

@@ -1,0 +1,110 @@
+"""Render the mirror/source graph of a report as Graphviz dot text (pure, no I/O).
+
+Every identifier and attribute value is written as a quoted dot string, so any stream
+name (including dot keywords such as ``node``) is safe. Mirrors are solid blue edges
+labelled ``mirror``; sources are dashed green edges labelled ``source`` plus their
+filter or transforms. An upstream in another domain or account is its own node (drawn
+dashed), and its edges carry ``domain <name>`` or ``api <prefix>``.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from typing import TYPE_CHECKING
+
+from jsm.report._rows import ReplicationKind
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping
+
+    from jsm.report._rows import ReplicationRow, StreamRow
+
+__all__ = ["EDGE_STYLES", "dot_quote", "external_node_id", "render_dot"]
+
+EDGE_STYLES: Mapping[ReplicationKind, Mapping[str, str]] = {
+    ReplicationKind.MIRROR: {"style": "solid", "color": "blue"},
+    ReplicationKind.SOURCE: {"style": "dashed", "color": "darkgreen"},
+}
+"""The dot attributes that tell mirror edges from source edges."""
+
+_OTHER_EDGE = {"style": "dotted", "color": "gray"}  # a kind this version does not know
+_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"}
+
+
+def _escape_char(char: str) -> str:
+    escaped = _ESCAPES.get(char)
+    if escaped is not None:
+        return escaped
+    if unicodedata.category(char) == "Cc":
+        return f"\\x{ord(char):02x}"
+    return char
+
+
+def dot_quote(text: str) -> str:
+    """Quote ``text`` as a dot string: ``"`` and ``\\`` escaped, control characters spelt out.
+
+    The mapping is one-to-one, so distinct names stay distinct nodes.
+    """
+    return '"' + "".join(_escape_char(c) for c in text) + '"'
+
+
+def external_node_id(row: ReplicationRow) -> str:
+    """The node id of an upstream: its name, or ``name@domain`` / ``name@prefix`` if external."""
+    if row.api_prefix is None:
+        return row.upstream
+    return f"{row.upstream}@{row.domain or row.api_prefix}"
+
+
+def _attrs(attrs: Mapping[str, str]) -> str:
+    return ", ".join(f"{key}={dot_quote(value)}" for key, value in attrs.items())
+
+
+def _edge_label(row: ReplicationRow) -> str:
+    lines = [row.kind.value]
+    if row.domain is not None:
+        lines.append(f"domain {row.domain}")
+    elif row.api_prefix is not None:
+        lines.append(f"api {row.api_prefix}")
+    lines.extend(row.filters)
+    return "\n".join(lines)
+
+
+def _node_lines(streams: Iterable[StreamRow], replication: list[ReplicationRow]) -> list[str]:
+    lines: list[str] = []
+    known: set[str] = set()
+    for stream in streams:
+        if stream.name not in known:
+            known.add(stream.name)
+            lines.append(f"  {dot_quote(stream.name)} [{_attrs({'label': stream.name})}];")
+    for row in replication:
+        node = external_node_id(row)
+        if node in known:
+            continue
+        known.add(node)
+        attrs = {"label": row.upstream}
+        if row.is_external:
+            where = f"domain {row.domain}" if row.domain else f"api {row.api_prefix}"
+            attrs = {"label": f"{row.upstream}\n({where})", "style": "dashed"}
+        lines.append(f"  {dot_quote(node)} [{_attrs(attrs)}];")
+    return lines
+
+
+def render_dot(
+    streams: Iterable[StreamRow],
+    replication: list[ReplicationRow],
+    *,
+    title: str = "Stream Replication Structure",
+) -> str:
+    """The dot text of a directed graph: one node per stream, upstream → downstream edges."""
+    lines = [
+        "digraph {",
+        f"  label={dot_quote(title)};",
+        f"  node [{_attrs({'shape': 'box'})}];",
+        *_node_lines(streams, replication),
+    ]
+    for row in replication:
+        attrs = {**EDGE_STYLES.get(row.kind, _OTHER_EDGE), "label": _edge_label(row)}
+        source, target = dot_quote(external_node_id(row)), dot_quote(row.stream)
+        lines.append(f"  {source} -> {target} [{_attrs(attrs)}];")
+    lines.append("}")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,107 @@
+"""``js.report``: build a :class:`StreamReport` from the streams the connection can see."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING
+
+import anyio
+
+from jsm._errors_base import JsmError
+from jsm._generated_errors import StreamNotFoundError
+from jsm._options import NOT_GIVEN, Duration, NotGiven
+from jsm.report._build import replication_rows, stream_row
+from jsm.report.report import StreamReport
+from jsm.subjects import check_name, check_subject
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from jsm.manager import Manager
+    from jsm.models import StreamInfo
+    from jsm.report._rows import ReplicationRow, StreamRow
+
+__all__ = ["ReportManager"]
+
+USER_INFO_SUBJECT = "$SYS.REQ.USER.INFO"
+"""Any user may ask the server which account its connection is in."""
+
+
+class ReportManager:
+    """Reports over the streams of the account, reached as ``js.report``::
+
+    report = await js.report.streams(subject="orders.>")
+    for row in report.sorted("messages", reverse=True).streams: ...
+    print(report.to_dot())
+    """
+
+    __slots__ = ("_js",)
+
+    def __init__(self, js: Manager) -> None:
+        self._js = js
+
+    def __repr__(self) -> str:
+        return f"<jsm.ReportManager of {self._js!r}>"
+
+    async def streams(
+        self,
+        *,
+        subject: str | None = None,
+        names: Iterable[str] | None = None,
+        account: str | None = None,
+        detailed: bool = False,
+        timeout: Duration | NotGiven = NOT_GIVEN,
+    ) -> StreamReport:
+        """Report every stream of the account (in the manager's domain or API prefix).
+
+        ``subject`` keeps streams whose subjects overlap it (the server filters);
+        ``names`` keeps only those streams; ``account`` keeps the report only if the
+        connection's account has that name (the account is known for a direct
+        connection; through a domain or an API prefix it is left unknown).
+
+        The stream list gives most columns in one request per page. ``detailed=True``
+        also asks each stream for its own info (one request per stream, as
+        ``nats stream report`` does), which adds the server's API level and, on a
+        server that is not clustered, the leader.
+
+        Raises:
+            InvalidNameError: a bad ``subject`` or stream name in ``names``.
+            JetStreamUnavailableError: JetStream is not reachable (wrong domain/prefix).
+            JsmTimeoutError: the server did not answer in time.
+        """
+        if subject is not None:
+            check_subject(subject, what="subject filter")
+        wanted = {check_name(n, kind="stream") for n in names} if names is not None else None
+        own_account = await self._account(timeout)
+        streams: list[StreamRow] = []
+        replication: list[ReplicationRow] = []
+        async for listed in self._js.streams.list(subject=subject, timeout=timeout):
+            if wanted is not None and listed.config.name not in wanted:
+                continue
+            info = await self._detail(listed, timeout) if detailed else listed
+            if info is None:
+                continue
+            streams.append(stream_row(info, account=own_account))
+            replication += replication_rows(info, account=own_account)
+        report = StreamReport(streams=streams, replication=replication).sorted("name")
+        return report.filter(account=account) if account is not None else report
+
+    async def _detail(self, listed: StreamInfo, timeout: Duration | NotGiven) -> StreamInfo | None:
+        """The stream's own info (``None`` if it was deleted since it was listed)."""
+        try:
+            return await self._js.streams.info(listed.config.name, timeout=timeout)
+        except StreamNotFoundError:
+            return None
+
+    async def _account(self, timeout: Duration | NotGiven) -> str | None:
+        """The connection's account, when the streams are in it (no domain, no prefix)."""
+        if self._js.domain is not None or self._js.api_prefix is not None:
+            return None
+        seconds = self._js.api.deadline(timeout) - anyio.current_time()
+        try:
+            reply = await self._js.api.transport.request(USER_INFO_SUBJECT, timeout=seconds)
+            data = json.loads(reply.data).get("data") or {}
+        except (JsmError, ValueError):
+            return None
+        account = data.get("account") if isinstance(data, dict) else None
+        return account if isinstance(account, str) and account else None

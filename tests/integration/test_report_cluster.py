@@ -1,0 +1,162 @@
+"""Stream report on the 3-node cluster: rows match the servers, replication settles, offline peers."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import anyio
+import pytest
+
+import jsm
+from jsm import ReplicaState, ReplicationKind, StreamReport
+from tests.integration.report_helpers import lag_settled, report_until
+from tests.report_helpers import parse_dot, render_svg_if_possible
+
+if TYPE_CHECKING:
+    from collections.abc import AsyncIterator
+
+    from jsm.testing import Cluster
+
+
+@pytest.fixture
+async def cjs(nats_cluster: Cluster) -> AsyncIterator[jsm.Manager]:
+    """A manager on the cluster's first node that deletes the streams its test made."""
+    async with jsm.connect(nats_cluster.urls, timeout=10, dont_randomize=True) as js:
+        before = set(await js.streams.names().collect())
+        yield js
+        for name in set(await js.streams.names().collect()) - before:
+            await js.streams.delete(name)
+
+
+def _matches_info(report: StreamReport, info: jsm.StreamInfo) -> bool:
+    row = report.stream(info.config.name)
+    cluster = info.cluster
+    assert cluster is not None
+    peers = {p.name for p in cluster.replicas or []}
+    return (
+        row.messages == info.state.messages
+        and row.bytes == info.state.bytes
+        and row.leader == cluster.leader
+        and row.cluster == cluster.name
+        and {r.name for r in row.replicas} == peers | {cluster.leader}
+        and [r.name for r in row.replicas if r.is_leader] == [cluster.leader]
+    )
+
+
+async def _all_match(js: jsm.Manager, names: list[str]) -> StreamReport:
+    """A report whose rows agree with each stream's own info (polled: leaders may move)."""
+    with anyio.fail_after(20):
+        while True:
+            report = await js.report.streams(names=names)
+            infos = [await js.streams.info(name) for name in names]
+            if all(_matches_info(report, info) for info in infos):
+                return report
+            await anyio.sleep(0.1)
+
+
+async def test_report_of_a_mirror_and_two_sources_matches_the_cluster(
+    cjs: jsm.Manager, unique_name: str
+) -> None:
+    n = unique_name
+    origin = await cjs.streams.add(
+        jsm.StreamConfig(name=f"{n}_O", subjects=[f"{n}.o.>"], num_replicas=3)
+    )
+    other = await cjs.streams.add(jsm.StreamConfig(name=f"{n}_X", subjects=[f"{n}.x.>"]))
+    mirror = await cjs.streams.add(
+        jsm.StreamConfig(name=f"{n}_M", mirror=jsm.StreamSource(name=origin.name), num_replicas=3)
+    )
+    agg = await cjs.streams.add(
+        jsm.StreamConfig(
+            name=f"{n}_A",
+            num_replicas=3,
+            sources=[
+                jsm.StreamSource(name=origin.name, filter_subject=f"{n}.o.a.>"),
+                jsm.StreamSource(
+                    name=other.name,
+                    subject_transforms=[jsm.SubjectTransform(src=f"{n}.x.>", dest=f"{n}.y.>")],
+                ),
+            ],
+        )
+    )
+    for i in range(6):
+        await cjs.publish(f"{n}.o.{'a' if i % 2 else 'b'}.{i}", b"o")
+    for i in range(4):
+        await cjs.publish(f"{n}.x.{i}", b"x")
+    names = [origin.name, other.name, mirror.name, agg.name]
+    settled = await report_until(
+        cjs,
+        lambda r: (
+            lag_settled(r, mirror.name, 1)
+            and lag_settled(r, agg.name, 2)
+            and r.stream(mirror.name).messages == 6
+            and r.stream(agg.name).messages == 7
+            and all(r.stream(x).is_healthy for x in names)
+        ),
+        names=names,
+    )
+    report = await _all_match(cjs, names)
+    for name, replicas in ((origin.name, 3), (other.name, 1), (mirror.name, 3), (agg.name, 3)):
+        row = report.stream(name)
+        assert row.num_replicas == replicas and len(row.replicas) == replicas
+        assert row.cluster == "C1" and row.leader is not None
+    assert [(r.upstream, r.kind) for r in settled.upstreams(mirror.name)] == [
+        (origin.name, ReplicationKind.MIRROR)
+    ]
+    by_upstream = {r.upstream: r for r in settled.upstreams(agg.name)}
+    assert by_upstream[origin.name].filters == [f"{n}.o.a.> untransformed"]
+    assert by_upstream[other.name].filters == [f"{n}.x.> to {n}.y.>"]
+    text = report.to_dot()
+    graph = parse_dot(text)
+    assert set(graph.nodes) == set(names)
+    assert set(graph.edges) == {
+        (origin.name, mirror.name),
+        (origin.name, agg.name),
+        (other.name, agg.name),
+    }
+    assert graph.edges[(origin.name, mirror.name)]["style"] == "solid"
+    assert graph.edges[(origin.name, mirror.name)]["label"] == "mirror"
+    assert graph.edges[(origin.name, agg.name)]["style"] == "dashed"
+    assert graph.edges[(other.name, agg.name)]["label"] == f"source\n{n}.x.> to {n}.y.>"
+    render_svg_if_possible(text)
+    assert StreamReport.from_json(report.to_json()) == report
+
+
+async def test_a_stopped_node_shows_as_offline(
+    nats_cluster: Cluster, cjs: jsm.Manager, unique_name: str
+) -> None:
+    stream = await cjs.streams.add(
+        jsm.StreamConfig(name=unique_name, subjects=[f"{unique_name}.>"], num_replicas=3)
+    )
+    await cjs.publish(f"{unique_name}.1", b"x")
+    healthy = await report_until(
+        cjs,
+        lambda r: r.stream(stream.name).is_healthy and len(r.stream(stream.name).replicas) == 3,
+        names=[stream.name],
+    )
+    row = healthy.stream(stream.name)
+    index = next(
+        i
+        for i, server in enumerate(nats_cluster.servers)
+        if i > 0 and server.name != row.leader  # not the node the client is connected to
+    )
+    victim = nats_cluster.servers[index].name
+    await anyio.to_thread.run_sync(nats_cluster.stop_node, index)
+    try:
+        report = await report_until(
+            cjs,
+            lambda r: victim in r.stream(stream.name).offline,
+            names=[stream.name],
+            within=30,
+        )
+        down = report.stream(stream.name)
+        assert not down.is_healthy and down.leader != victim
+        (replica,) = [r for r in down.replicas if r.name == victim]
+        assert replica.state == ReplicaState.OFFLINE
+    finally:
+        await anyio.to_thread.run_sync(nats_cluster.start_node, index)
+    await report_until(
+        cjs,
+        lambda r: r.stream(stream.name).is_healthy and len(r.stream(stream.name).replicas) == 3,
+        names=[stream.name],
+        within=30,
+    )
