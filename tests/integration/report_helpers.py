@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING
 
 import anyio
 
+from jsm.errors import JetStreamUnavailableError, JsmTimeoutError, ServiceUnavailableError
+
 if TYPE_CHECKING:
     from collections.abc import Callable
 
@@ -25,9 +27,13 @@ async def report_until(
     try:
         with anyio.fail_after(within):
             while True:
-                last = await js.report.streams(**options)  # type: ignore[arg-type]  # test pass-through
-                if settled(last):
-                    return last
+                try:
+                    last = await js.report.streams(**options)  # type: ignore[arg-type]  # test pass-through
+                except (JsmTimeoutError, JetStreamUnavailableError, ServiceUnavailableError):
+                    pass  # a cluster electing a meta leader answers late or not at all
+                else:
+                    if settled(last):
+                        return last
                 await anyio.sleep(0.1)
     except TimeoutError:
         shown = last.to_json(indent=1) if last is not None else "no report"

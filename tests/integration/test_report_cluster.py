@@ -121,42 +121,48 @@ async def test_report_of_a_mirror_and_two_sources_matches_the_cluster(
     assert StreamReport.from_json(report.to_json()) == report
 
 
+def _all_healthy(report: StreamReport, names: list[str]) -> bool:
+    return not report.missing and all(
+        report.stream(n).is_healthy
+        and len(report.stream(n).replicas) == report.stream(n).num_replicas
+        for n in names
+    )
+
+
 async def test_a_stopped_node_shows_as_offline(
     nats_cluster: Cluster, cjs: jsm.Manager, unique_name: str
 ) -> None:
-    stream = await cjs.streams.add(
-        jsm.StreamConfig(name=unique_name, subjects=[f"{unique_name}.>"], num_replicas=3)
+    replicated = await cjs.streams.add(
+        jsm.StreamConfig(name=f"{unique_name}_R3", subjects=[f"{unique_name}.r3"], num_replicas=3)
     )
-    await cjs.publish(f"{unique_name}.1", b"x")
-    healthy = await report_until(
-        cjs,
-        lambda r: r.stream(stream.name).is_healthy and len(r.stream(stream.name).replicas) == 3,
-        names=[stream.name],
+    single = await cjs.streams.add(
+        jsm.StreamConfig(name=f"{unique_name}_R1", subjects=[f"{unique_name}.r1"])
     )
-    row = healthy.stream(stream.name)
-    index = next(
-        i
-        for i, server in enumerate(nats_cluster.servers)
-        if i > 0 and server.name != row.leader  # not the node the client is connected to
-    )
-    victim = nats_cluster.servers[index].name
-    await anyio.to_thread.run_sync(nats_cluster.stop_node, index)
-    try:
-        report = await report_until(
-            cjs,
-            lambda r: victim in r.stream(stream.name).offline,
-            names=[stream.name],
-            within=30,
-        )
-        down = report.stream(stream.name)
-        assert not down.is_healthy and down.leader != victim
-        (replica,) = [r for r in down.replicas if r.name == victim]
-        assert replica.state == ReplicaState.OFFLINE
-    finally:
-        await anyio.to_thread.run_sync(nats_cluster.start_node, index)
-    await report_until(
-        cjs,
-        lambda r: r.stream(stream.name).is_healthy and len(r.stream(stream.name).replicas) == 3,
-        names=[stream.name],
-        within=30,
-    )
+    names = [replicated.name, single.name]
+    healthy = await report_until(cjs, lambda r: _all_healthy(r, names), names=names)
+    victim = healthy.stream(single.name).leader
+    index = next(i for i, s in enumerate(nats_cluster.servers) if s.name == victim)
+    if healthy.stream(replicated.name).leader == victim:
+        await replicated.leader_stepdown()
+    # Ask a node that stays up (the stream leaders' node goes down).
+    survivor = nats_cluster.urls[(index + 1) % len(nats_cluster.servers)]
+    async with jsm.connect(survivor, timeout=10, dont_randomize=True) as watcher:
+        await anyio.to_thread.run_sync(nats_cluster.stop_node, index)
+        try:
+            report = await report_until(
+                watcher,
+                lambda r: victim in r.stream(replicated.name).offline and single.name in r.missing,
+                names=names,
+                within=40,
+            )
+            down = report.stream(replicated.name)
+            assert not down.is_healthy and down.leader not in (None, victim)
+            (replica,) = [r for r in down.replicas if r.name == victim]
+            assert replica.state == ReplicaState.OFFLINE
+            lost = report.stream(single.name)
+            assert lost.leader is None and lost.offline == [victim] and not lost.is_healthy
+            detailed = await watcher.report.streams(names=names, detailed=True)
+            assert detailed.missing == [single.name]
+        finally:
+            await anyio.to_thread.run_sync(nats_cluster.start_node, index)
+        await report_until(watcher, lambda r: _all_healthy(r, names), names=names, within=40)

@@ -26,7 +26,8 @@ def reports(draw: st.DrawFn) -> StreamReport:
         for row in streams
         for _ in range(draw(st.integers(0, 2)))
     ]
-    return StreamReport(streams=streams, replication=replication)
+    missing = draw(st.lists(st.text(min_size=1, max_size=8), max_size=3, unique=True))
+    return StreamReport(streams=streams, replication=replication, missing=missing)
 
 
 @given(reports())
@@ -86,8 +87,11 @@ def test_account_and_name_filters(report: StreamReport, account: str) -> None:
     by_account = report.filter(account=account)
     assert by_account.streams == [r for r in report.streams if r.account == account]
     assert all(r.account == account for r in by_account.replication)
-    some = {r.name for r in report.streams[:2]}
-    assert {r.name for r in report.filter(names=some).streams} == some
+    some = {r.name for r in report.streams[:2]} | set(report.missing[:1])
+    narrowed = report.filter(names=some)
+    assert narrowed.streams == [r for r in report.streams if r.name in some]
+    assert narrowed.missing == [m for m in report.missing if m in some]
+    assert report.filter(subject="a.b").missing == report.missing
 
 
 @pytest.mark.parametrize(

@@ -97,7 +97,10 @@ class StreamRow(ReplyModel):
 
     @property
     def is_healthy(self) -> bool:
-        """Whether no replica is offline or lagging (a stream without replica info counts)."""
+        """Whether the stream has a leader (if replicas are known) and no replica is offline
+        or lagging; a stream the server gave no replica info for counts as healthy."""
+        if self.replicas and self.leader is None:
+            return False
         return all(r.state in (ReplicaState.LEADER, ReplicaState.CURRENT) for r in self.replicas)
 
 

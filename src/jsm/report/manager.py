@@ -7,10 +7,11 @@ from typing import TYPE_CHECKING
 
 import anyio
 
-from jsm._errors_base import JsmError
+from jsm._errors_base import ApiError, JsmError
 from jsm._generated_errors import StreamNotFoundError
 from jsm._options import NOT_GIVEN, Duration, NotGiven
 from jsm.report._build import replication_rows, stream_row
+from jsm.report._listing import list_streams
 from jsm.report.report import StreamReport
 from jsm.subjects import check_name, check_subject
 
@@ -73,25 +74,33 @@ class ReportManager:
             check_subject(subject, what="subject filter")
         wanted = {check_name(n, kind="stream") for n in names} if names is not None else None
         own_account = await self._account(timeout)
+        if account is not None and account != own_account:
+            return StreamReport()
         streams: list[StreamRow] = []
         replication: list[ReplicationRow] = []
-        async for listed in self._js.streams.list(subject=subject, timeout=timeout):
-            if wanted is not None and listed.config.name not in wanted:
+        listed, missing = await list_streams(self._js.api, subject=subject, timeout=timeout)
+        for item in listed:
+            if wanted is not None and item.config.name not in wanted:
                 continue
-            info = await self._detail(listed, timeout) if detailed else listed
+            info = await self._detail(item, timeout) if detailed else item
             if info is None:
                 continue
             streams.append(stream_row(info, account=own_account))
             replication += replication_rows(info, account=own_account)
-        report = StreamReport(streams=streams, replication=replication).sorted("name")
-        return report.filter(account=account) if account is not None else report
+        if wanted is not None:
+            missing = [name for name in missing if name in wanted]
+        report = StreamReport(streams=streams, replication=replication, missing=sorted(missing))
+        return report.sorted("name")
 
     async def _detail(self, listed: StreamInfo, timeout: Duration | NotGiven) -> StreamInfo | None:
-        """The stream's own info (``None`` if it was deleted since it was listed)."""
+        """The stream's own info: ``None`` if it was deleted since it was listed, what the
+        list said if the stream cannot answer (offline)."""
         try:
             return await self._js.streams.info(listed.config.name, timeout=timeout)
         except StreamNotFoundError:
             return None
+        except ApiError:
+            return listed
 
     async def _account(self, timeout: Duration | NotGiven) -> str | None:
         """The connection's account, when the streams are in it (no domain, no prefix)."""

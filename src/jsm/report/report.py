@@ -38,6 +38,8 @@ class StreamReport(ReplyModel):
 
     streams: list[StreamRow] = Field(default_factory=list)
     replication: list[ReplicationRow] = Field(default_factory=list)
+    missing: list[str] = Field(default_factory=list)
+    """Streams the cluster knows but whose leader did not answer (offline or unreachable)."""
     taken: datetime = Field(default_factory=_now)
     """When the report was made (UTC)."""
 
@@ -83,7 +85,8 @@ class StreamReport(ReplyModel):
 
         ``subject`` keeps streams with a subject overlapping it (wildcards allowed, as
         the server's stream list filter does); ``names`` keeps those streams; ``account``
-        keeps the streams of that account. Replication rows of dropped streams go too.
+        keeps the streams of that account. Replication rows of dropped streams go too;
+        ``missing`` keeps the names that pass the ``names`` criterion.
 
         Raises:
             InvalidNameError: ``subject`` is not a valid subject.
@@ -98,7 +101,8 @@ class StreamReport(ReplyModel):
             and (account is None or row.account == account)
             and (subject is None or any(subjects_overlap(subject, s) for s in row.subjects))
         ]
-        return self._with(rows)
+        missing = [m for m in self.missing if wanted is None or m in wanted]
+        return self._with(rows, missing=missing)
 
     def to_json(self, *, indent: int | None = None) -> str:
         """The report as JSON (durations in nanoseconds, times in RFC 3339)."""
@@ -119,10 +123,15 @@ class StreamReport(ReplyModel):
         """
         return render_dot(self.streams, self.replication, title=title)
 
-    def _with(self, rows: list[StreamRow]) -> Self:
+    def _with(self, rows: list[StreamRow], *, missing: list[str] | None = None) -> Self:
         order = {(r.name, r.account): i for i, r in enumerate(rows)}
         replication = sorted(
             (r for r in self.replication if (r.stream, r.account) in order),
             key=lambda r: order[(r.stream, r.account)],
         )
-        return type(self)(streams=rows, replication=replication, taken=self.taken)
+        return type(self)(
+            streams=rows,
+            replication=replication,
+            missing=self.missing if missing is None else missing,
+            taken=self.taken,
+        )
