@@ -16,7 +16,7 @@ import jsm
 from jsm import errors
 from jsm import events as ev
 
-STREAMS = ("EXAMPLE_OPS_ORDERS", "EXAMPLE_OPS_ARCHIVE")
+STREAMS = ("EXAMPLE_OPS_ORDERS", "EXAMPLE_OPS_SHIPMENTS", "EXAMPLE_OPS_ARCHIVE", "EXAMPLE_OPS_ALL")
 
 
 async def main(url: str, system_url: str | None) -> None:
@@ -24,6 +24,7 @@ async def main(url: str, system_url: str | None) -> None:
         await cleanup(js)
         try:
             await watch_advisories(js)
+            await stream_report(js)
         finally:
             await cleanup(js)
 
@@ -46,6 +47,35 @@ async def watch_advisories(js: jsm.Manager) -> None:
                     print(f"advisory: {stream} message {seq} nak'd after {deliveries} delivery")
                 case other:
                     print(f"advisory: {other.type}")
+
+
+async def stream_report(js: jsm.Manager) -> None:
+    """Report streams and their replication: a mirror, and a stream sourcing two others."""
+    orders, shipments, archive, everything = STREAMS
+    await js.streams.add(jsm.StreamConfig(name=shipments, subjects=["ops.shipments.>"]))
+    await js.streams.add(jsm.StreamConfig(name=archive, mirror=jsm.StreamSource(name=orders)))
+    await js.streams.add(
+        jsm.StreamConfig(
+            name=everything,
+            sources=[jsm.StreamSource(name=orders), jsm.StreamSource(name=shipments)],
+        )
+    )
+    for n in range(2, 6):
+        await js.publish(f"ops.orders.{n}", b"order")
+        await js.publish(f"ops.shipments.{n}", b"shipment")
+    report = await js.report.streams(names=list(STREAMS))
+    # mirrors and sources copy asynchronously: wait until nothing is left to copy
+    for _ in range(50):
+        if all(row.lag == 0 and row.active is not None for row in report.replication):
+            break
+        await asyncio.sleep(0.1)
+        report = await js.report.streams(names=list(STREAMS))
+    for row in report.sorted("messages", reverse=True).streams:
+        print(f"report: {row.name:<22} {row.messages:>3} messages {row.bytes:>5} bytes")
+    for rep in report.replication:
+        print(f"report: {rep.stream} <- {rep.upstream} ({rep.kind}, lag {rep.lag})")
+    edges = [line.strip() for line in report.to_dot().splitlines() if "->" in line]
+    print(f"report: the dot graph has {len(edges)} edges")
 
 
 async def cleanup(js: jsm.Manager) -> None:
