@@ -17,4 +17,5 @@ def test_demo_runs_every_section_and_stops_its_server() -> None:
     assert result.returncode == 0, result.stderr[-3000:]
     assert "== Account ==" in result.stdout
     assert "JetStream API level" in result.stdout
+    assert "== Operations ==" in result.stdout and "mirrors DEMO_OPS, 0 behind" in result.stdout
     assert result.stdout.rstrip().endswith("tour complete")

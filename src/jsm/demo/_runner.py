@@ -9,6 +9,7 @@ from jsm.demo._account import account_section
 from jsm.demo._consumers import consumers_section
 from jsm.demo._kv import kv_section
 from jsm.demo._objects import objects_section
+from jsm.demo._operations import operations_section
 from jsm.demo._publish import publish_section
 from jsm.demo._services import services_section
 from jsm.demo._streams import streams_section
@@ -25,6 +26,7 @@ SECTIONS: list[tuple[str, Section]] = [
     ("Key-Value", kv_section),
     ("Object store", objects_section),
     ("Publishing", publish_section),
+    ("Operations", operations_section),
 ]
 """The tour, in order: (title, section)."""
 
