@@ -28,7 +28,7 @@ async def operations_section(js: jsm.Manager, say: Callable[[str], None]) -> Non
     for n in range(3):
         await js.publish(f"demo.ops.{n}", b"tick")
     report = await js.report.streams(names=[ORIGIN, MIRROR])
-    with anyio.move_on_after(5):
+    with anyio.move_on_after(15):
         while any(row.lag or row.active is None for row in report.replication):
             await anyio.sleep(0.1)
             report = await js.report.streams(names=[ORIGIN, MIRROR])
