@@ -161,6 +161,7 @@ async def test_a_stopped_node_shows_as_offline(
             assert replica.state == ReplicaState.OFFLINE
             lost = report.stream(single.name)
             assert lost.leader is None and lost.offline == [victim] and not lost.is_healthy
+            assert f"{victim}! (offline)" in report.to_text()
             detailed = await watcher.report.streams(names=names, detailed=True)
             assert detailed.missing == [single.name]
         finally:

@@ -209,3 +209,34 @@ def test_looking_up_rows() -> None:
     assert [r.upstream for r in report.upstreams("ORDERS")] == ["EU", "US"]
     with pytest.raises(KeyError, match="NOPE"):
         report.stream("NOPE")
+
+
+def test_text_tables_show_replicas_replication_and_missing() -> None:
+    info = StreamInfo.from_wire(json.dumps(CLUSTERED_INFO))
+    report = StreamReport(
+        streams=[stream_row(info, account="APP")],
+        replication=replication_rows(info),
+        missing=["GONE"],
+    )
+    text = report.to_text()
+    stream_line = next(line for line in text.splitlines() if line.startswith("APP > ORDERS"))
+    assert "n2*, n1, n3! (offline)" in stream_line and "1 (server 5)" in stream_line
+    assert "cluster: C1 tags: ssd" in stream_line and "2 (40 B)" in stream_line
+    assert "Replication Report" in text
+    us_line = next(line for line in text.splitlines() if "$JS.us.API" in line)
+    assert "never" in us_line and "stream not found (err_code 10059)" in us_line
+    assert text.rstrip().endswith("Missing streams (no leader answered): GONE")
+    assert "Replication Report" not in StreamReport(streams=report.streams).to_text()
+
+
+def test_leader_counts_and_cluster_filter() -> None:
+    report = StreamReport(
+        streams=[
+            StreamRow(name="A", leader="n1", cluster="C1"),
+            StreamRow(name="B", leader="n2", cluster="C1"),
+            StreamRow(name="C", leader="n2", cluster="C2"),
+            StreamRow(name="D"),
+        ]
+    )
+    assert report.leader_counts == {"n2": 2, "n1": 1}
+    assert [r.name for r in report.filter(cluster="C1").streams] == ["A", "B"]

@@ -11,6 +11,7 @@ from jsm.models._base import ReplyModel
 from jsm.report._dot import render_dot
 from jsm.report._rows import ReplicationRow, StreamRow
 from jsm.report._select import check_sort_key, sort_value, subjects_overlap
+from jsm.report._text import render_text
 from jsm.subjects import check_subject
 
 if TYPE_CHECKING:
@@ -80,12 +81,14 @@ class StreamReport(ReplyModel):
         subject: str | None = None,
         names: Iterable[str] | None = None,
         account: str | None = None,
+        cluster: str | None = None,
     ) -> Self:
         """A copy with only the streams that match every criterion given.
 
         ``subject`` keeps streams with a subject overlapping it (wildcards allowed, as
         the server's stream list filter does); ``names`` keeps those streams; ``account``
-        keeps the streams of that account. Replication rows of dropped streams go too;
+        keeps the streams of that account, ``cluster`` those placed in that cluster.
+        Replication rows of dropped streams go too;
         ``missing`` keeps the names that pass the ``names`` criterion.
 
         Raises:
@@ -99,10 +102,20 @@ class StreamReport(ReplyModel):
             for row in self.streams
             if (wanted is None or row.name in wanted)
             and (account is None or row.account == account)
+            and (cluster is None or row.cluster == cluster)
             and (subject is None or any(subjects_overlap(subject, s) for s in row.subjects))
         ]
         missing = [m for m in self.missing if wanted is None or m in wanted]
         return self._with(rows, missing=missing)
+
+    @property
+    def leader_counts(self) -> dict[str, int]:
+        """How many of the report's streams each server leads (most first, then by name)."""
+        counts: dict[str, int] = {}
+        for row in self.streams:
+            if row.leader is not None:
+                counts[row.leader] = counts.get(row.leader, 0) + 1
+        return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
 
     def to_json(self, *, indent: int | None = None) -> str:
         """The report as JSON (durations in nanoseconds, times in RFC 3339)."""
@@ -122,6 +135,14 @@ class StreamReport(ReplyModel):
         their edges name the domain or API prefix.
         """
         return render_dot(self.streams, self.replication, title=title)
+
+    def to_text(self) -> str:
+        """The report as plain-text tables, as ``nats stream report`` prints them.
+
+        Replicas are marked ``*`` (leader), ``~`` (lagged, with its lag) and ``!``
+        (offline); streams of a report across accounts show as ``ACCOUNT > NAME``.
+        """
+        return render_text(self.streams, self.replication, self.missing)
 
     def _with(self, rows: list[StreamRow], *, missing: list[str] | None = None) -> Self:
         order = {(r.name, r.account): i for i, r in enumerate(rows)}
