@@ -134,6 +134,12 @@ async def test_bad_input_is_refused_before_the_wire(js: jsm.Manager) -> None:
         await js.report.streams(names=["has space"])
     with pytest.raises(jsm.errors.InvalidOptionError):
         (await js.report.streams()).sorted("size")  # type: ignore[arg-type]  # the mistake under test
+    with pytest.raises(jsm.errors.InvalidOptionError, match=r"names=\['ORDERS'\]"):
+        await js.report.streams(names="ORDERS")
+    with pytest.raises(jsm.errors.InvalidOptionError, match="not one string"):
+        StreamReport().filter(names="ORDERS")
+    with pytest.raises(jsm.errors.InvalidOptionError):
+        await js.report.streams(timeout=0)
 
 
 async def test_a_source_of_a_missing_stream_reports_no_activity(

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import anyio
 
-from jsm._errors_base import ApiError, JsmError
+from jsm._errors_base import ApiError, InvalidOptionError, JsmError
 from jsm._generated_errors import StreamNotFoundError
 from jsm._options import NOT_GIVEN, Duration, NotGiven
 from jsm.report._build import replication_rows, stream_row
@@ -26,6 +26,17 @@ __all__ = ["ReportManager"]
 
 USER_INFO_SUBJECT = "$SYS.REQ.USER.INFO"
 """Any user may ask the server which account its connection is in."""
+
+
+def _check_names(names: Iterable[str] | None) -> set[str] | None:
+    if names is None:
+        return None
+    if isinstance(names, str):
+        raise InvalidOptionError(
+            f"names takes a list of stream names, not one string (got {names!r}); "
+            f"write names=[{names!r}]"
+        )
+    return {check_name(n, kind="stream") for n in names}
 
 
 class ReportManager:
@@ -67,12 +78,13 @@ class ReportManager:
 
         Raises:
             InvalidNameError: a bad ``subject`` or stream name in ``names``.
+            InvalidOptionError: ``names`` is a single string, or a bad ``timeout``.
             JetStreamUnavailableError: JetStream is not reachable (wrong domain/prefix).
             JsmTimeoutError: the server did not answer in time.
         """
         if subject is not None:
             check_subject(subject, what="subject filter")
-        wanted = {check_name(n, kind="stream") for n in names} if names is not None else None
+        wanted = _check_names(names)
         own_account = await self._account(timeout)
         if account is not None and account != own_account:
             return StreamReport()

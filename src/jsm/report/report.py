@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Self
 
 from pydantic import Field
 
+from jsm._errors_base import InvalidOptionError
 from jsm.models._base import ReplyModel
 from jsm.report._dot import render_dot
 from jsm.report._rows import ReplicationRow, StreamRow
@@ -93,9 +94,14 @@ class StreamReport(ReplyModel):
 
         Raises:
             InvalidNameError: ``subject`` is not a valid subject.
+            InvalidOptionError: ``names`` is a single string rather than a list.
         """
         if subject is not None:
             check_subject(subject, what="subject filter")
+        if isinstance(names, str):
+            raise InvalidOptionError(
+                f"names takes a list of stream names, not one string (got {names!r})"
+            )
         wanted = set(names) if names is not None else None
         rows = [
             row
