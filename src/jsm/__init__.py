@@ -15,6 +15,8 @@ from jsm._errors_base import JsmWarning as JsmWarning
 from jsm._options import NOT_GIVEN as NOT_GIVEN
 from jsm._options import Duration as Duration
 from jsm._options import NotGiven as NotGiven
+from jsm.admin import AdminManager as AdminManager
+from jsm.admin import ServerNotFoundError as ServerNotFoundError
 from jsm.api import Pager as Pager
 from jsm.api import Retry as Retry
 from jsm.manager import ConnectOptions as ConnectOptions
@@ -115,6 +117,7 @@ __all__ = [
     "AccountInfo",
     "AccountLimits",
     "AckPolicy",
+    "AdminManager",
     "ApiError",
     "ApiStats",
     "ApiSubjects",
@@ -180,6 +183,7 @@ __all__ = [
     "Rollup",
     "SequenceInfo",
     "SequencePair",
+    "ServerNotFoundError",
     "Service",
     "ServiceError",
     "ServiceGroup",

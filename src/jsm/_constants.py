@@ -158,3 +158,11 @@ EVENTS_MAX_PENDING = 10_000
 """Events an event stream buffers before the client drops the excess (slow consumer)."""
 EVENTS_WAIT_SLICE = 2.0
 """Seconds one wait for an event (or the system-account probe) lasts before checking again."""
+
+# ---- admin
+SYS_PING_SUBJECT = "$SYS.REQ.SERVER.PING"
+"""Every server of the system account answers a request here (plus ``.VARZ``, ``.JSZ``, ...)."""
+SYS_SERVER_SUBJECT = "$SYS.REQ.SERVER.{id}.{kind}"
+"""One server's system query, by its server id."""
+SYS_GATHER_MAX = 10_000
+"""Replies one gathering query buffers (one per server)."""

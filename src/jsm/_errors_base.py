@@ -512,3 +512,16 @@ class SystemAccountRequiredError(JsmError):
     Connect a second client with system-account credentials (``jsm.testing`` servers have
     user ``sys``/``sys``) and use it for server events and administration.
     """
+
+
+# ---- admin
+
+
+class ServerNotFoundError(JsmError):
+    """No server with the given id or name answered a system-account request.
+
+    ``js.admin.servers()`` (or ``varz()``) lists the servers and their ids.
+    """
+
+
+__all__ += ["ServerNotFoundError"]

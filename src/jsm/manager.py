@@ -22,6 +22,7 @@ from jsm._constants import (
 from jsm._errors_base import ClosedError, InvalidOptionError, JsmConnectionError
 from jsm._options import NOT_GIVEN, Duration, NotGiven, to_timedelta
 from jsm._transport import NatsClient, Transport
+from jsm.admin import AdminManager
 from jsm.api import ApiClient, Retry
 from jsm.consumers._checks import check_consumer_config
 from jsm.consumers.ordered import OrderedConsumer, ordered_config, ordered_heartbeat
@@ -167,6 +168,11 @@ class Manager:
     def events(self) -> EventManager:
         """Typed advisories and metrics: ``async with js.events.advisories() as events``."""
         return EventManager(self._transport)
+
+    @property
+    def admin(self) -> AdminManager:
+        """System-account queries and administration: ``await js.admin.jsz()``, ``meta_leader_stepdown()``."""
+        return AdminManager(self)
 
     @property
     def report(self) -> ReportManager:

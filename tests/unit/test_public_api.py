@@ -12,6 +12,7 @@ import jsm
 PUBLIC_MODULES = [
     "jsm",
     "jsm.errors",
+    "jsm.admin",
     "jsm.events",
     "jsm.models",
     "jsm.report",

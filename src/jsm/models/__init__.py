@@ -12,6 +12,11 @@ from jsm.models.account import AccountInfo as AccountInfo
 from jsm.models.account import AccountLimits as AccountLimits
 from jsm.models.account import ApiStats as ApiStats
 from jsm.models.account import TierInfo as TierInfo
+from jsm.models.admin import AccountPurgeResponse as AccountPurgeResponse
+from jsm.models.admin import MetaLeaderStepdownRequest as MetaLeaderStepdownRequest
+from jsm.models.admin import MetaLeaderStepdownResponse as MetaLeaderStepdownResponse
+from jsm.models.admin import MetaServerRemoveRequest as MetaServerRemoveRequest
+from jsm.models.admin import MetaServerRemoveResponse as MetaServerRemoveResponse
 from jsm.models.consumer import AckPolicy as AckPolicy
 from jsm.models.consumer import ConsumerConfig as ConsumerConfig
 from jsm.models.consumer import DeliverPolicy as DeliverPolicy
@@ -86,10 +91,29 @@ from jsm.models.stream_info import StreamSnapshotResponse as StreamSnapshotRespo
 from jsm.models.stream_info import StreamState as StreamState
 from jsm.models.stream_info import SuccessResponse as SuccessResponse
 from jsm.models.stream_info import WireStoredMessage as WireStoredMessage
+from jsm.models.system import AccountDetail as AccountDetail
+from jsm.models.system import Healthz as Healthz
+from jsm.models.system import HealthzError as HealthzError
+from jsm.models.system import HealthzOptions as HealthzOptions
+from jsm.models.system import HealthzReply as HealthzReply
+from jsm.models.system import JetStreamServerConfig as JetStreamServerConfig
+from jsm.models.system import Jsz as Jsz
+from jsm.models.system import JszOptions as JszOptions
+from jsm.models.system import JszReply as JszReply
+from jsm.models.system import MetaClusterInfo as MetaClusterInfo
+from jsm.models.system import MetaSnapshotStats as MetaSnapshotStats
+from jsm.models.system import RaftGroupDetail as RaftGroupDetail
+from jsm.models.system import ServerFilter as ServerFilter
+from jsm.models.system import ServerInfo as ServerInfo
+from jsm.models.system import StreamDetail as StreamDetail
+from jsm.models.system import Varz as Varz
+from jsm.models.system import VarzReply as VarzReply
 
 __all__ = [
+    "AccountDetail",
     "AccountInfo",
     "AccountLimits",
+    "AccountPurgeResponse",
     "AckPolicy",
     "ApiErrorInfo",
     "ApiStats",
@@ -109,11 +133,25 @@ __all__ = [
     "EndpointInfo",
     "EndpointStats",
     "ExternalStream",
+    "Healthz",
+    "HealthzError",
+    "HealthzOptions",
+    "HealthzReply",
+    "JetStreamServerConfig",
+    "Jsz",
+    "JszOptions",
+    "JszReply",
     "KeyValueConfig",
     "KeyValueEntry",
     "KeyValueOp",
     "KeyValueStatus",
     "LostStreamData",
+    "MetaClusterInfo",
+    "MetaLeaderStepdownRequest",
+    "MetaLeaderStepdownResponse",
+    "MetaServerRemoveRequest",
+    "MetaServerRemoveResponse",
+    "MetaSnapshotStats",
     "Model",
     "Nanos",
     "ObjectInfo",
@@ -129,11 +167,14 @@ __all__ = [
     "PriorityPolicy",
     "PubAck",
     "PullRequest",
+    "RaftGroupDetail",
     "RePublish",
     "ReplayPolicy",
     "ReplyModel",
     "RetentionPolicy",
     "SequenceInfo",
+    "ServerFilter",
+    "ServerInfo",
     "ServiceInfo",
     "ServicePing",
     "ServiceStats",
@@ -145,6 +186,7 @@ __all__ = [
     "StreamConsumerLimits",
     "StreamConsumerSource",
     "StreamCreateResponse",
+    "StreamDetail",
     "StreamInfo",
     "StreamInfoRequest",
     "StreamInfoResponse",
@@ -166,6 +208,8 @@ __all__ = [
     "SubjectTransform",
     "SuccessResponse",
     "TierInfo",
+    "Varz",
+    "VarzReply",
     "WireDatetime",
     "WireEnum",
     "WireStoredMessage",
