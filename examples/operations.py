@@ -25,6 +25,10 @@ async def main(url: str, system_url: str | None) -> None:
         try:
             await watch_advisories(js)
             await stream_report(js)
+            if system_url is None:
+                print("server-wide views skipped: pass a system-account URL as well")
+            else:
+                await server_views(system_url)
         finally:
             await cleanup(js)
 
@@ -76,6 +80,19 @@ async def stream_report(js: jsm.Manager) -> None:
         print(f"report: {rep.stream} <- {rep.upstream} ({rep.kind}, lag {rep.lag})")
     edges = [line.strip() for line in report.to_dot().splitlines() if "->" in line]
     print(f"report: the dot graph has {len(edges)} edges")
+
+
+async def server_views(system_url: str) -> None:
+    """What the system account sees: each server's health and JetStream usage."""
+    async with jsm.connect(system_url) as system:
+        for health in await system.admin.healthz():
+            print(f"server {health.server.name}: health {health.data.status}")
+        for jsz in await system.admin.jsz(accounts=True):
+            usage = jsz.data
+            print(
+                f"server {jsz.server.name}: {usage.streams} streams, {usage.consumers} "
+                f"consumers, {usage.messages} messages in {usage.accounts} account(s)"
+            )
 
 
 async def cleanup(js: jsm.Manager) -> None:
