@@ -1,4 +1,4 @@
-"""Demo section: advisories while streams change, and the stream report with its graph."""
+"""Demo section: advisories, the stream report with its graph, and the servers' own view."""
 
 from __future__ import annotations
 
@@ -16,8 +16,10 @@ ORIGIN = "DEMO_OPS"
 MIRROR = "DEMO_OPS_COPY"
 
 
-async def operations_section(js: jsm.Manager, say: Callable[[str], None]) -> None:
-    """Watch stream advisories while a stream and its mirror are made, then report them."""
+async def operations_section(
+    js: jsm.Manager, system: jsm.Manager, say: Callable[[str], None]
+) -> None:
+    """Watch advisories while a stream and its mirror are made, report them, ask the servers."""
     async with js.events.advisories(kinds=[ev.StreamActionAdvisory]) as events:
         await js.streams.add(jsm.StreamConfig(name=ORIGIN, subjects=["demo.ops.>"]))
         await js.streams.add(jsm.StreamConfig(name=MIRROR, mirror=jsm.StreamSource(name=ORIGIN)))
@@ -37,5 +39,11 @@ async def operations_section(js: jsm.Manager, say: Callable[[str], None]) -> Non
     for rep in report.replication:
         say(f"report: {rep.stream} mirrors {rep.upstream}, {rep.lag} behind")
     say(f"report: dot graph of {len(report.to_dot().splitlines())} lines (render with dot -Tsvg)")
+    for health in await system.admin.healthz():
+        say(
+            f"server {health.server.name} (nats-server {health.server.version}): {health.data.status}"
+        )
+    for jsz in await system.admin.jsz():
+        say(f"server {jsz.server.name}: {jsz.data.streams} streams, {jsz.data.messages} messages")
     for name in (MIRROR, ORIGIN):
         await js.streams.delete(name)

@@ -26,9 +26,15 @@ SECTIONS: list[tuple[str, Section]] = [
     ("Key-Value", kv_section),
     ("Object store", objects_section),
     ("Publishing", publish_section),
-    ("Operations", operations_section),
 ]
 """The tour, in order: (title, section)."""
+
+SystemSection = Callable[[jsm.Manager, jsm.Manager, Say], Awaitable[None]]
+
+SYSTEM_SECTIONS: list[tuple[str, SystemSection]] = [
+    ("Operations", operations_section),
+]
+"""Sections that also use a system-account connection: (title, section(js, system, say))."""
 
 
 async def run_demo(say: Say) -> None:
@@ -40,5 +46,10 @@ async def run_demo(say: Say) -> None:
                 say("")
                 say(f"== {title} ==")
                 await section(js, say)
+            async with jsm.connect(server.system_url) as system:
+                for title, system_section in SYSTEM_SECTIONS:
+                    say("")
+                    say(f"== {title} ==")
+                    await system_section(js, system, say)
     say("")
     say("server stopped; tour complete")
