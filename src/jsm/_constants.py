@@ -166,3 +166,8 @@ SYS_SERVER_SUBJECT = "$SYS.REQ.SERVER.{id}.{kind}"
 """One server's system query, by its server id."""
 SYS_GATHER_MAX = 10_000
 """Replies one gathering query buffers (one per server)."""
+
+# ---- report
+REPORT_ACCOUNT_WAIT = 1.0
+"""Seconds a stream report waits to learn the connection's account (``$SYS.REQ.USER.INFO``);
+a server or permission set that does not answer leaves the account unknown."""

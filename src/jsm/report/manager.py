@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import anyio
 
+from jsm._constants import REPORT_ACCOUNT_WAIT
 from jsm._errors_base import ApiError, InvalidOptionError, JsmError
 from jsm._generated_errors import StreamNotFoundError
 from jsm._options import NOT_GIVEN, Duration, NotGiven
@@ -118,7 +119,7 @@ class ReportManager:
         """The connection's account, when the streams are in it (no domain, no prefix)."""
         if self._js.domain is not None or self._js.api_prefix is not None:
             return None
-        seconds = self._js.api.deadline(timeout) - anyio.current_time()
+        seconds = min(self._js.api.deadline(timeout) - anyio.current_time(), REPORT_ACCOUNT_WAIT)
         try:
             reply = await self._js.api.transport.request(USER_INFO_SUBJECT, timeout=seconds)
             data = json.loads(reply.data).get("data") or {}
