@@ -89,7 +89,9 @@ async def test_mirror_and_sources_settle_and_draw(js: jsm.Manager, unique_name: 
     assert graph.edges[(other.name, agg.name)]["style"] == "dashed"
     assert len(graph.edges) == 3
     render_svg_if_possible(text)
-    assert StreamReport.from_json(report.to_json()) == report
+    assert all(r.account == "APP" for r in report.replication)
+    loaded = StreamReport.from_json(report.to_json())
+    assert loaded == report and loaded.to_dot() == text and loaded.to_text() == report.to_text()
 
 
 async def test_subject_and_name_filters_ask_the_server(js: jsm.Manager, unique_name: str) -> None:

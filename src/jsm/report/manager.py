@@ -41,11 +41,13 @@ def _check_names(names: Iterable[str] | None) -> set[str] | None:
 
 
 class ReportManager:
-    """Reports over the streams of the account, reached as ``js.report``::
+    """Reports over the streams of the account (in the manager's domain or API prefix).
 
-    report = await js.report.streams(subject="orders.>")
-    for row in report.sorted("messages", reverse=True).streams: ...
-    print(report.to_dot())
+    Reached as ``js.report``::
+
+        report = await js.report.streams(subject="orders.>")
+        for row in report.sorted("messages", reverse=True).streams: ...
+        print(report.to_dot())
     """
 
     __slots__ = ("_js",)
