@@ -105,3 +105,22 @@ def test_an_unknown_kind_from_a_newer_report_still_draws() -> None:
     row = ReplicationRow.model_validate_json(b'{"stream":"B","upstream":"A","kind":"copy"}')
     graph = parse_dot(StreamReport(replication=[row]).to_dot())
     assert graph.edges[("A", "B")]["style"] == "dotted"
+
+
+def test_streams_of_several_accounts_stay_apart() -> None:
+    report = StreamReport(
+        streams=[
+            StreamRow(name="SAME", account="ONE"),
+            StreamRow(name="SAME", account="TWO"),
+            StreamRow(name="COPY", account="TWO"),
+        ],
+        replication=[
+            ReplicationRow(
+                stream="COPY", upstream="SAME", kind=ReplicationKind.MIRROR, account="TWO"
+            )
+        ],
+    )
+    graph = parse_dot(report.to_dot())
+    assert set(graph.nodes) == {"ONE > SAME", "TWO > SAME", "TWO > COPY"}
+    assert graph.nodes["ONE > SAME"]["label"] == "SAME\n(ONE)"
+    assert set(graph.edges) == {("TWO > SAME", "TWO > COPY")}

@@ -48,11 +48,19 @@ def dot_quote(text: str) -> str:
     return '"' + "".join(_escape_char(c) for c in text) + '"'
 
 
-def external_node_id(row: ReplicationRow) -> str:
-    """The node id of an upstream: its name, or ``name@domain`` / ``name@prefix`` if external."""
-    if row.api_prefix is None:
-        return row.upstream
-    return f"{row.upstream}@{row.domain or row.api_prefix}"
+def external_node_id(row: ReplicationRow, *, qualify: bool = False) -> str:
+    """The node id of an upstream: its name, or ``name@domain`` / ``name@prefix`` if external.
+
+    With ``qualify`` (a report over several accounts) the id starts with ``ACCOUNT > ``.
+    """
+    node = (
+        row.upstream if row.api_prefix is None else f"{row.upstream}@{row.domain or row.api_prefix}"
+    )
+    return _qualified(node, row.account, qualify)
+
+
+def _qualified(node: str, account: str | None, qualify: bool) -> str:
+    return f"{account} > {node}" if qualify and account is not None else node
 
 
 def _attrs(attrs: Mapping[str, str]) -> str:
@@ -69,15 +77,19 @@ def _edge_label(row: ReplicationRow) -> str:
     return "\n".join(lines)
 
 
-def _node_lines(streams: Iterable[StreamRow], replication: list[ReplicationRow]) -> list[str]:
+def _node_lines(
+    streams: Iterable[StreamRow], replication: list[ReplicationRow], qualify: bool
+) -> list[str]:
     lines: list[str] = []
     known: set[str] = set()
     for stream in streams:
-        if stream.name not in known:
-            known.add(stream.name)
-            lines.append(f"  {dot_quote(stream.name)} [{_attrs({'label': stream.name})}];")
+        node = _qualified(stream.name, stream.account, qualify)
+        if node not in known:
+            known.add(node)
+            label = stream.name if node == stream.name else f"{stream.name}\n({stream.account})"
+            lines.append(f"  {dot_quote(node)} [{_attrs({'label': label})}];")
     for row in replication:
-        node = external_node_id(row)
+        node = external_node_id(row, qualify=qualify)
         if node in known:
             continue
         known.add(node)
@@ -95,16 +107,23 @@ def render_dot(
     *,
     title: str = "Stream Replication Structure",
 ) -> str:
-    """The dot text of a directed graph: one node per stream, upstream → downstream edges."""
+    """The dot text of a directed graph: one node per stream, upstream → downstream edges.
+
+    When the streams span several accounts, node ids are ``ACCOUNT > NAME`` so streams of
+    the same name in different accounts stay apart.
+    """
+    streams = list(streams)
+    qualify = len({s.account for s in streams} | {r.account for r in replication}) > 1
     lines = [
         "digraph {",
         f"  label={dot_quote(title)};",
         f"  node [{_attrs({'shape': 'box'})}];",
-        *_node_lines(streams, replication),
+        *_node_lines(streams, replication, qualify),
     ]
     for row in replication:
         attrs = {**EDGE_STYLES.get(row.kind, _OTHER_EDGE), "label": _edge_label(row)}
-        source, target = dot_quote(external_node_id(row)), dot_quote(row.stream)
+        source = dot_quote(external_node_id(row, qualify=qualify))
+        target = dot_quote(_qualified(row.stream, row.account, qualify))
         lines.append(f"  {source} -> {target} [{_attrs(attrs)}];")
     lines.append("}")
     return "\n".join(lines) + "\n"
