@@ -10,15 +10,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, NamedTuple
 
+from jsm.models import StreamInfo
 from jsm.report._build import replication_rows, stream_row
 from jsm.report.report import StreamReport
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-    from jsm.models import StreamInfo
+    from jsm.models import JszReply
 
-__all__ = ["StreamView", "report_from_views"]
+__all__ = ["StreamView", "report_from_views", "views_from_jsz"]
 
 
 class StreamView(NamedTuple):
@@ -35,10 +36,10 @@ def _is_leader_view(view: StreamView) -> bool:
 
 
 def report_from_views(views: Iterable[StreamView]) -> StreamReport:
-    """A report with one row per (account, stream), from the leaders' views."""
-    chosen: dict[tuple[str, str], StreamView] = {}
+    """A report with one row per (account, domain, stream), from the leaders' views."""
+    chosen: dict[tuple[str, str | None, str], StreamView] = {}
     for view in views:
-        key = (view.account, view.info.config.name)
+        key = (view.account, view.info.domain, view.info.config.name)
         if key not in chosen or (_is_leader_view(view) and not _is_leader_view(chosen[key])):
             chosen[key] = view
     streams = [stream_row(v.info, account=v.account) for v in chosen.values()]
@@ -46,8 +47,33 @@ def report_from_views(views: Iterable[StreamView]) -> StreamReport:
         row for v in chosen.values() for row in replication_rows(v.info, account=v.account)
     ]
     leaderless = sorted(
-        {name for (_, name), v in chosen.items() if v.info.cluster and not v.info.cluster.leader}
+        {name for (*_, name), v in chosen.items() if v.info.cluster and not v.info.cluster.leader}
     )
     return StreamReport(streams=streams, replication=replication, missing=leaderless).sorted(
         "account"
     )
+
+
+def views_from_jsz(replies: Iterable[JszReply]) -> list[StreamView]:
+    """Every stream detail of every account in JSZ replies (asked with streams and config).
+
+    A detail without its configuration or state (JSZ asked without ``config``) is skipped.
+    """
+    views: list[StreamView] = []
+    for reply in replies:
+        domain = reply.data.config.domain if reply.data.config else None
+        for account in reply.data.account_details or []:
+            for detail in account.streams or []:
+                if detail.config is None or detail.state is None or detail.created is None:
+                    continue
+                info = StreamInfo(
+                    config=detail.config,
+                    created=detail.created,
+                    state=detail.state,
+                    domain=domain or None,
+                    cluster=detail.cluster,
+                    mirror=detail.mirror,
+                    sources=detail.sources,
+                )
+                views.append(StreamView(reply.server.name, account.name, info))
+    return views

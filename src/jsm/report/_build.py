@@ -104,6 +104,7 @@ def _row(
         upstream=seen.name,
         kind=kind,
         account=account,
+        stream_domain=info.domain,
         api_prefix=api_prefix,
         deliver_prefix=(external.deliver or None) if external else None,
         domain=domain_of_prefix(api_prefix),

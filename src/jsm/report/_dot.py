@@ -10,6 +10,7 @@ dashed), and its edges carry ``domain <name>`` or ``api <prefix>``.
 from __future__ import annotations
 
 import unicodedata
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from jsm.report._rows import ReplicationKind
@@ -48,19 +49,31 @@ def dot_quote(text: str) -> str:
     return '"' + "".join(_escape_char(c) for c in text) + '"'
 
 
-def external_node_id(row: ReplicationRow, *, qualify: bool = False) -> str:
+@dataclass(frozen=True)
+class _Scope:
+    """Which qualifiers node ids need: the account and/or domain, when the report spans several."""
+
+    accounts: bool = False
+    domains: bool = False
+
+    def node(self, name: str, account: str | None, domain: str | None) -> str:
+        node = f"{name}@{domain}" if self.domains and domain else name
+        return f"{account} > {node}" if self.accounts and account is not None else node
+
+
+def external_node_id(row: ReplicationRow, *, scope: _Scope = _Scope()) -> str:
     """The node id of an upstream: its name, or ``name@domain`` / ``name@prefix`` if external.
 
-    With ``qualify`` (a report over several accounts) the id starts with ``ACCOUNT > ``.
+    A report over several accounts prefixes ``ACCOUNT > ``; over several domains, every
+    stream gets its ``@domain`` (so a stream and an external source of it are one node).
     """
-    node = (
-        row.upstream if row.api_prefix is None else f"{row.upstream}@{row.domain or row.api_prefix}"
-    )
-    return _qualified(node, row.account, qualify)
-
-
-def _qualified(node: str, account: str | None, qualify: bool) -> str:
-    return f"{account} > {node}" if qualify and account is not None else node
+    if row.api_prefix is None:
+        return scope.node(row.upstream, row.account, row.stream_domain)
+    if row.domain is not None:
+        return _Scope(accounts=scope.accounts, domains=True).node(
+            row.upstream, row.account, row.domain
+        )
+    return scope.node(f"{row.upstream}@{row.api_prefix}", row.account, None)
 
 
 def _attrs(attrs: Mapping[str, str]) -> str:
@@ -77,19 +90,27 @@ def _edge_label(row: ReplicationRow) -> str:
     return "\n".join(lines)
 
 
+def _stream_label(stream: StreamRow, scope: _Scope) -> str:
+    where = [
+        *([stream.account] if scope.accounts and stream.account else []),
+        *([f"domain {stream.domain}"] if scope.domains and stream.domain else []),
+    ]
+    return f"{stream.name}\n({', '.join(where)})" if where else stream.name
+
+
 def _node_lines(
-    streams: Iterable[StreamRow], replication: list[ReplicationRow], qualify: bool
+    streams: Iterable[StreamRow], replication: list[ReplicationRow], scope: _Scope
 ) -> list[str]:
     lines: list[str] = []
     known: set[str] = set()
     for stream in streams:
-        node = _qualified(stream.name, stream.account, qualify)
+        node = scope.node(stream.name, stream.account, stream.domain)
         if node not in known:
             known.add(node)
-            label = stream.name if node == stream.name else f"{stream.name}\n({stream.account})"
+            label = _stream_label(stream, scope)
             lines.append(f"  {dot_quote(node)} [{_attrs({'label': label})}];")
     for row in replication:
-        node = external_node_id(row, qualify=qualify)
+        node = external_node_id(row, scope=scope)
         if node in known:
             continue
         known.add(node)
@@ -109,21 +130,24 @@ def render_dot(
 ) -> str:
     """The dot text of a directed graph: one node per stream, upstream → downstream edges.
 
-    When the streams span several accounts, node ids are ``ACCOUNT > NAME`` so streams of
-    the same name in different accounts stay apart.
+    When the streams span several accounts, node ids are ``ACCOUNT > NAME``, and over
+    several domains ``NAME@DOMAIN``, so streams of the same name stay apart.
     """
     streams = list(streams)
-    qualify = len({s.account for s in streams} | {r.account for r in replication}) > 1
+    scope = _Scope(
+        accounts=len({s.account for s in streams} | {r.account for r in replication}) > 1,
+        domains=len({s.domain for s in streams} | {r.stream_domain for r in replication}) > 1,
+    )
     lines = [
         "digraph {",
         f"  label={dot_quote(title)};",
         f"  node [{_attrs({'shape': 'box'})}];",
-        *_node_lines(streams, replication, qualify),
+        *_node_lines(streams, replication, scope),
     ]
     for row in replication:
         attrs = {**EDGE_STYLES.get(row.kind, _OTHER_EDGE), "label": _edge_label(row)}
-        source = dot_quote(external_node_id(row, qualify=qualify))
-        target = dot_quote(_qualified(row.stream, row.account, qualify))
+        source = dot_quote(external_node_id(row, scope=scope))
+        target = dot_quote(scope.node(row.stream, row.account, row.stream_domain))
         lines.append(f"  {source} -> {target} [{_attrs(attrs)}];")
     lines.append("}")
     return "\n".join(lines) + "\n"

@@ -113,6 +113,8 @@ class ReplicationRow(ReplyModel):
     """The stream the messages come from."""
     kind: ReplicationKind
     account: str | None = None
+    stream_domain: str | None = None
+    """The domain of the downstream stream (``domain`` is the upstream's, when external)."""
     api_prefix: str | None = None
     """The API prefix of an external upstream (``$JS.<domain>.API`` or an imported prefix)."""
     deliver_prefix: str | None = None

@@ -11,6 +11,7 @@ from jsm._constants import REPORT_ACCOUNT_WAIT
 from jsm._errors_base import ApiError, InvalidOptionError, JsmError
 from jsm._generated_errors import StreamNotFoundError
 from jsm._options import NOT_GIVEN, Duration, NotGiven
+from jsm.report._accounts import report_from_views, views_from_jsz
 from jsm.report._build import replication_rows, stream_row
 from jsm.report._listing import list_streams
 from jsm.report.report import StreamReport
@@ -106,6 +107,37 @@ class ReportManager:
             missing = [name for name in missing if name in wanted]
         report = StreamReport(streams=streams, replication=replication, missing=sorted(missing))
         return report.sorted("name")
+
+    async def all_streams(
+        self,
+        *,
+        account: str | None = None,
+        subject: str | None = None,
+        names: Iterable[str] | None = None,
+        expect: int | None = None,
+        timeout: Duration | NotGiven = NOT_GIVEN,
+    ) -> StreamReport:
+        """Report the streams of every account (or of ``account``) on every server.
+
+        Needs a connection in the system account: it asks each server for its JSZ with
+        stream details (``js.admin.jsz``) and keeps, for each stream, the view of its
+        leader. Every row has its ``account``; ``report.filter(account=...)`` narrows it
+        further. ``subject`` and ``names`` filter as in :meth:`streams` (here on the
+        client); ``expect`` stops waiting once that many servers answered.
+
+        Raises:
+            SystemAccountRequiredError: the connection is not in the system account.
+            InvalidNameError: a bad ``subject`` or stream name in ``names``.
+            InvalidOptionError: ``names`` is a single string, or a bad ``timeout``.
+        """
+        if subject is not None:
+            check_subject(subject, what="subject filter")
+        wanted = _check_names(names)
+        replies = await self._js.admin.jsz(
+            account=account, streams=True, config=True, expect=expect, timeout=timeout
+        )
+        report = report_from_views(views_from_jsz(replies))
+        return report.filter(subject=subject, names=wanted, account=account)
 
     async def _detail(self, listed: StreamInfo, timeout: Duration | NotGiven) -> StreamInfo | None:
         """The stream's own info: ``None`` if it was deleted since it was listed, what the
