@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from jsm._errors_base import InvalidOptionError
+from jsm._errors_base import InvalidOptionError, JsmTimeoutError
 from jsm.admin._system import require_system
 from jsm.models.admin import (
     AccountPurgeResponse,
@@ -64,13 +64,16 @@ async def meta_leader_stepdown(
         ApiError: no server fits the placement (``ClusterNoPeersError``, ...).
     """
     await require_system(api.transport, "meta leader step-down", timeout=timeout)
-    return await api.request(
-        "META.LEADER.STEPDOWN",
-        MetaLeaderStepdownRequest(placement=placement),
-        MetaLeaderStepdownResponse,
-        timeout=timeout,
-        context="meta leader step-down",
-    )
+    try:
+        return await api.request(
+            "META.LEADER.STEPDOWN",
+            MetaLeaderStepdownRequest(placement=placement),
+            MetaLeaderStepdownResponse,
+            timeout=timeout,
+            context="meta leader step-down",
+        )
+    except JsmTimeoutError as err:
+        raise _no_meta_leader("meta leader step-down", timeout) from err
 
 
 async def server_remove(
@@ -90,12 +93,22 @@ async def server_remove(
         raise InvalidOptionError("server remove needs the server's name or its peer_id")
     await require_system(api.transport, "server remove", timeout=timeout)
     about = f"server {name!r}" if name else f"peer {peer_id!r}"
-    return await api.request(
-        "SERVER.REMOVE",
-        MetaServerRemoveRequest(peer=name, peer_id=peer_id),
-        MetaServerRemoveResponse,
-        timeout=timeout,
-        context=f"server remove of {about}",
+    try:
+        return await api.request(
+            "SERVER.REMOVE",
+            MetaServerRemoveRequest(peer=name, peer_id=peer_id),
+            MetaServerRemoveResponse,
+            timeout=timeout,
+            context=f"server remove of {about}",
+        )
+    except JsmTimeoutError as err:
+        raise _no_meta_leader("server remove", timeout) from err
+
+
+def _no_meta_leader(what: str, timeout: float) -> JsmTimeoutError:
+    return JsmTimeoutError(
+        f"{what}: no JetStream meta leader answered within {timeout:g}s; these requests "
+        "need a clustered JetStream with a meta leader (a single server never answers them)"
     )
 
 
