@@ -148,7 +148,7 @@ async def test_account_purge_and_server_remove_on_a_dedicated_cluster(unique_nam
     async with (
         cluster,
         jsm.connect(cluster.urls) as js,
-        jsm.connect(cluster.system_urls) as sys,
+        jsm.connect(cluster.system_urls[0]) as sys,
     ):
         for i in range(2):
             await js.streams.add(
@@ -162,9 +162,9 @@ async def test_account_purge_and_server_remove_on_a_dedicated_cluster(unique_nam
             return not await js.streams.names()
 
         await eventually(purged)
-        # server remove of a stopped node (not the meta leader)
+        # server remove of a stopped node (not the meta leader, not the one sys is on)
         leader = await wait_for_meta_leader(sys)
-        index = next(i for i, s in enumerate(cluster.servers) if s.name != leader)
+        index = next(i for i in (1, 2) if cluster.servers[i].name != leader)
         gone = cluster.servers[index].name
         cluster.stop_node(index)
         assert (await sys.admin.server_remove(gone)).success

@@ -27,9 +27,20 @@ async def require_system(transport: Transport, what: str, *, timeout: float) -> 
     """Return the first server's ping reply, or raise :class:`SystemAccountRequiredError`.
 
     Outside the system account nobody listens on ``$SYS.REQ.SERVER.PING``, so the answer
-    is an immediate "no responders" (or, where permissions drop the request, a timeout).
+    is an immediate "no responders". A timeout instead means the request was dropped on
+    the way (a reconnecting connection, or no permission to publish on ``$SYS``).
+
+    Raises:
+        SystemAccountRequiredError: no responders: not the system account.
+        JsmTimeoutError: no answer in time.
     """
     try:
         return await transport.request(SYS_PING_SUBJECT, b"", timeout=timeout)
-    except (NoRespondersError, JsmTimeoutError) as err:
+    except NoRespondersError as err:
         raise system_account_error(what) from err
+    except JsmTimeoutError as err:
+        raise JsmTimeoutError(
+            f"{what}: no server answered {SYS_PING_SUBJECT!r} within {timeout:g}s; the "
+            "connection may be reconnecting, or its user may not publish on $SYS (these "
+            "requests need the system account's user)"
+        ) from err
