@@ -89,6 +89,10 @@ from jsm.models import SequenceInfo as SequenceInfo
 from jsm.models import ServiceInfo as ServiceInfo
 from jsm.models import ServicePing as ServicePing
 from jsm.models import ServiceStats as ServiceStats
+from jsm.monitor import CheckKind as CheckKind
+from jsm.monitor import CheckResult as CheckResult
+from jsm.monitor import CheckStatus as CheckStatus
+from jsm.monitor import MonitorManager as MonitorManager
 from jsm.objects import ObjectReader as ObjectReader
 from jsm.objects import ObjectStore as ObjectStore
 from jsm.objects import ObjectStoreManager as ObjectStoreManager
@@ -122,6 +126,9 @@ __all__ = [
     "ApiStats",
     "ApiSubjects",
     "Batch",
+    "CheckKind",
+    "CheckResult",
+    "CheckStatus",
     "ClusterInfo",
     "ConnectOptions",
     "Consumer",
@@ -146,6 +153,7 @@ __all__ = [
     "LostStreamData",
     "Manager",
     "MessageStream",
+    "MonitorManager",
     "Msg",
     "MsgMetadata",
     "NotGiven",

@@ -29,6 +29,7 @@ from jsm.consumers.ordered import OrderedConsumer, ordered_config, ordered_heart
 from jsm.events import EventManager
 from jsm.kv import KeyValueManager
 from jsm.models import DeliverPolicy, ReplayPolicy
+from jsm.monitor import MonitorManager
 from jsm.objects import ObjectStoreManager
 from jsm.report import ReportManager
 from jsm.services import ServiceManager
@@ -178,6 +179,11 @@ class Manager:
     def report(self) -> ReportManager:
         """Stream reports: ``await js.report.streams()`` → :class:`~jsm.StreamReport` (``to_dot()``)."""
         return ReportManager(self)
+
+    @property
+    def monitor(self) -> MonitorManager:
+        """Health checks: ``await js.monitor.stream("ORDERS")`` → :class:`~jsm.CheckResult`."""
+        return MonitorManager(self)
 
     # ---- publishing (jsm.publish)
 
