@@ -160,9 +160,13 @@ async def test_a_report_across_accounts_spans_a_hub_and_its_leaf(
                 ("leaf", "APP", unique_name),
             ]
             graph = parse_dot(report.to_dot())
-            assert set(graph.nodes) == {f"{unique_name}@hub", f"{agg}@hub", f"{unique_name}@leaf"}
-            assert graph.nodes[f"{unique_name}@leaf"]["label"] == f"{unique_name}\n(domain leaf)"
-            assert set(graph.edges) == {(f"{unique_name}@leaf", f"{agg}@hub")}
+            assert set(graph.nodes) == {
+                f"{unique_name} @ hub",
+                f"{agg} @ hub",
+                f"{unique_name} @ leaf",
+            }
+            assert graph.nodes[f"{unique_name} @ leaf"]["label"] == f"{unique_name}\n(domain leaf)"
+            assert set(graph.edges) == {(f"{unique_name} @ leaf", f"{agg} @ hub")}
         finally:
             await hub.streams.delete(agg)
             await hub.streams.delete(unique_name)

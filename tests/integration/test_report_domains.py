@@ -92,7 +92,7 @@ async def test_a_source_in_another_domain_is_labelled(
             assert (external.api_prefix, external.domain) == (leaf_api, "leaf")
             text = report.to_dot()
             graph = parse_dot(text)
-            node = f"{origin.name}@leaf"
+            node = f"{origin.name} @ leaf"
             assert graph.nodes[node] == {
                 "label": f"{origin.name}\n(domain leaf)",
                 "style": "dashed",

@@ -94,10 +94,10 @@ def test_external_upstreams_are_separate_labelled_nodes() -> None:
         ],
     )
     graph = parse_dot(report.to_dot())
-    assert graph.nodes["ORDERS@leaf"] == {"label": "ORDERS\n(domain leaf)", "style": "dashed"}
-    assert graph.nodes["ORDERS@JS.APP.API"]["label"] == "ORDERS\n(api JS.APP.API)"
-    assert graph.edges[("ORDERS@leaf", "AGG")]["label"] == "source\ndomain leaf"
-    assert graph.edges[("ORDERS@JS.APP.API", "AGG")]["label"] == "source\napi JS.APP.API"
+    assert graph.nodes["ORDERS @ leaf"] == {"label": "ORDERS\n(domain leaf)", "style": "dashed"}
+    assert graph.nodes["ORDERS @ JS.APP.API"]["label"] == "ORDERS\n(api JS.APP.API)"
+    assert graph.edges[("ORDERS @ leaf", "AGG")]["label"] == "source\ndomain leaf"
+    assert graph.edges[("ORDERS @ JS.APP.API", "AGG")]["label"] == "source\napi JS.APP.API"
     assert graph.edges[("ORDERS", "AGG")]["label"] == "source"
 
 
@@ -124,3 +124,27 @@ def test_streams_of_several_accounts_stay_apart() -> None:
     assert set(graph.nodes) == {"ONE > SAME", "TWO > SAME", "TWO > COPY"}
     assert graph.nodes["ONE > SAME"]["label"] == "SAME\n(ONE)"
     assert set(graph.edges) == {("TWO > SAME", "TWO > COPY")}
+
+
+@PARSING
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["ONE", "TWO", None]),
+            st.sampled_from(["hub", "leaf", None]),
+            st.sampled_from(["A", "B", "node", 'q"x']),
+        ),
+        min_size=1,
+        max_size=8,
+        unique=True,
+    )
+)
+def test_distinct_streams_are_distinct_nodes_across_accounts_and_domains(
+    keys: list[tuple[str | None, str | None, str]],
+) -> None:
+    rows = [StreamRow(name=n, account=a, domain=d) for a, d, n in keys]
+    graph = parse_dot(StreamReport(streams=rows).to_dot())
+    assert len(graph.nodes) == len(keys)
+    assert {label.split("\n")[0] for label in (v["label"] for v in graph.nodes.values())} == {
+        n for _, _, n in keys
+    }

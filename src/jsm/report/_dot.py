@@ -57,15 +57,15 @@ class _Scope:
     domains: bool = False
 
     def node(self, name: str, account: str | None, domain: str | None) -> str:
-        node = f"{name}@{domain}" if self.domains and domain else name
+        node = f"{name} @ {domain}" if self.domains and domain else name
         return f"{account} > {node}" if self.accounts and account is not None else node
 
 
 def external_node_id(row: ReplicationRow, *, scope: _Scope = _Scope()) -> str:
-    """The node id of an upstream: its name, or ``name@domain`` / ``name@prefix`` if external.
+    """The node id of an upstream: its name, or ``name @ domain`` / ``name @ prefix`` if external.
 
     A report over several accounts prefixes ``ACCOUNT > ``; over several domains, every
-    stream gets its ``@domain`` (so a stream and an external source of it are one node).
+    stream gets its `` @ domain`` (so a stream and an external source of it are one node).
     """
     if row.api_prefix is None:
         return scope.node(row.upstream, row.account, row.stream_domain)
@@ -73,7 +73,7 @@ def external_node_id(row: ReplicationRow, *, scope: _Scope = _Scope()) -> str:
         return _Scope(accounts=scope.accounts, domains=True).node(
             row.upstream, row.account, row.domain
         )
-    return scope.node(f"{row.upstream}@{row.api_prefix}", row.account, None)
+    return scope.node(f"{row.upstream} @ {row.api_prefix}", row.account, None)
 
 
 def _attrs(attrs: Mapping[str, str]) -> str:
@@ -131,7 +131,7 @@ def render_dot(
     """The dot text of a directed graph: one node per stream, upstream → downstream edges.
 
     When the streams span several accounts, node ids are ``ACCOUNT > NAME``, and over
-    several domains ``NAME@DOMAIN``, so streams of the same name stay apart.
+    several domains ``NAME @ DOMAIN``, so streams of the same name stay apart.
     """
     streams = list(streams)
     scope = _Scope(
