@@ -25,6 +25,7 @@ async def main(url: str, system_url: str | None) -> None:
         try:
             await watch_advisories(js)
             await stream_report(js)
+            await health_checks(js)
             if system_url is None:
                 print("server-wide views skipped: pass a system-account URL as well")
             else:
@@ -82,11 +83,22 @@ async def stream_report(js: jsm.Manager) -> None:
     print(f"report: the dot graph has {len(edges)} edges")
 
 
+async def health_checks(js: jsm.Manager) -> None:
+    """Nagios-style checks: a healthy stream, and a consumer with too many unacknowledged."""
+    healthy = await js.monitor.stream(STREAMS[0], msgs_warn=1, msgs_critical=0)
+    print(f"check: {healthy.to_nagios().splitlines()[0]}")
+    worker = await js.monitor.consumer(STREAMS[0], "worker", outstanding_ack_critical=0)
+    print(f"check: exit code {worker.exit_code}: {worker.to_nagios().splitlines()[0]}")
+    print(f"check: as Prometheus, {len(worker.to_prometheus().splitlines())} lines")
+
+
 async def server_views(system_url: str) -> None:
     """What the system account sees: each server's health and JetStream usage."""
     async with jsm.connect(system_url) as system:
         for health in await system.admin.healthz():
             print(f"server {health.server.name}: health {health.data.status}")
+        meta = await system.monitor.server()
+        print(f"check: {meta.to_nagios().splitlines()[0]}")
         for jsz in await system.admin.jsz(accounts=True):
             usage = jsz.data
             print(

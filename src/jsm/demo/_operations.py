@@ -21,8 +21,11 @@ async def operations_section(
 ) -> None:
     """Watch advisories while a stream and its mirror are made, report them, ask the servers."""
     async with js.events.advisories(kinds=[ev.StreamActionAdvisory]) as events:
-        await js.streams.add(jsm.StreamConfig(name=ORIGIN, subjects=["demo.ops.>"]))
-        await js.streams.add(jsm.StreamConfig(name=MIRROR, mirror=jsm.StreamSource(name=ORIGIN)))
+        memory = jsm.StorageType.MEMORY
+        await js.streams.add(jsm.StreamConfig(name=ORIGIN, subjects=["demo.ops.>"], storage=memory))
+        await js.streams.add(
+            jsm.StreamConfig(name=MIRROR, mirror=jsm.StreamSource(name=ORIGIN), storage=memory)
+        )
         for _ in range(2):
             event = await events.next(timeout=5)
             if isinstance(event, ev.StreamActionAdvisory):
@@ -39,6 +42,8 @@ async def operations_section(
     for rep in report.replication:
         say(f"report: {rep.stream} mirrors {rep.upstream}, {rep.lag} behind")
     say(f"report: dot graph of {len(report.to_dot().splitlines())} lines (render with dot -Tsvg)")
+    check = await js.monitor.stream(MIRROR, lag_critical=10)
+    say(f"check: {check.to_nagios().splitlines()[0]}")
     for health in await system.admin.healthz():
         say(
             f"server {health.server.name} (nats-server {health.server.version}): {health.data.status}"
