@@ -1,7 +1,8 @@
 """Gather the replies of every server to a ``$SYS.REQ.SERVER.PING.<KIND>`` query.
 
 A ping is one publish with a reply inbox; each server of the system account answers
-once. Replies are collected until ``expect`` of them arrived or the timeout passed.
+once. Replies are collected until ``expect`` of them arrived, no reply came for a
+``quiet`` period after the last one, or the timeout passed.
 A query for one server goes to ``$SYS.REQ.SERVER.<id>.<KIND>`` instead.
 """
 
@@ -29,7 +30,7 @@ from jsm.models._base import Model, ReplyModel
 if TYPE_CHECKING:
     from jsm._transport import Transport
 
-__all__ = ["Kind", "decode_reply", "gather", "is_server_id", "query_server"]
+__all__ = ["Kind", "decode_reply", "gather", "is_server_id", "next_wait", "query_server"]
 
 Kind = Literal["VARZ", "JSZ", "HEALTHZ"]
 """The system queries jsm types."""
@@ -68,6 +69,18 @@ def decode_reply(data: bytes, reply_type: type[R], *, kind: str) -> R:
         ) from err
 
 
+def next_wait(now: float, deadline: float, last_reply: float | None, quiet: float | None) -> float:
+    """How long to wait for the next reply (0 or less: stop gathering).
+
+    Until the first reply only the ``deadline`` counts; after it, the wait ends
+    ``quiet`` seconds after the ``last_reply`` too, whichever comes first.
+    """
+    remaining = deadline - now
+    if quiet is None or last_reply is None:
+        return remaining
+    return min(remaining, last_reply + quiet - now)
+
+
 async def gather(
     transport: Transport,
     kind: Kind,
@@ -76,10 +89,12 @@ async def gather(
     *,
     timeout: float,
     expect: int | None = None,
+    quiet: float | None = None,
 ) -> list[R]:
     """Ask every server (those ``body`` selects) and return their replies, by server name.
 
-    Waits ``timeout`` seconds for replies, or less once ``expect`` replies arrived.
+    Waits ``timeout`` seconds for replies, or less once ``expect`` replies arrived or
+    once ``quiet`` seconds passed without a reply after the first one.
 
     Raises:
         SystemAccountRequiredError: the connection is not in the system account.
@@ -92,17 +107,19 @@ async def gather(
     inbox = transport.new_inbox()
     sub = await transport.subscribe(inbox, pending_msgs_limit=SYS_GATHER_MAX)
     replies: list[R] = []
+    last_reply: float | None = None
     try:
         await transport.publish(f"{SYS_PING_SUBJECT}.{kind}", body.to_wire_json(), reply=inbox)
         while expect is None or len(replies) < expect:
-            remaining = deadline - anyio.current_time()
-            if remaining <= 0:
+            wait = next_wait(anyio.current_time(), deadline, last_reply, quiet)
+            if wait <= 0:
                 break
             try:
-                msg = await next_msg(sub, timeout=remaining)
+                msg = await next_msg(sub, timeout=wait)
             except JsmTimeoutError:
                 break
             replies.append(decode_reply(msg.data, reply_type, kind=kind))
+            last_reply = anyio.current_time()
     finally:
         await unsubscribe_shielded(sub)
     return sorted(replies, key=_server_name)

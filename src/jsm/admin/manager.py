@@ -44,7 +44,8 @@ class AdminManager:
 
     Queries and meta operations need a connection in the system account and raise
     :class:`~jsm.errors.SystemAccountRequiredError` otherwise. Queries ask every server
-    and wait ``timeout`` for their replies, or less once ``expect`` replies arrived;
+    and wait ``timeout`` for their replies, or less once ``expect`` replies arrived or
+    (with ``quiet=``) once that long passed without a reply after the first one;
     ``server=`` (a server id or an exact server name) asks one server only.
     """
 
@@ -59,6 +60,7 @@ class AdminManager:
         server: str | None = None,
         select: ServerFilter | None = None,
         expect: int | None = None,
+        quiet: Duration | None = None,
         timeout: Duration | NotGiven = NOT_GIVEN,
     ) -> list[VarzReply]:
         """Each server's general state (``$SYS.REQ.SERVER.PING.VARZ``), sorted by server name.
@@ -68,7 +70,7 @@ class AdminManager:
             ServerNotFoundError: ``server`` named no server.
         """
         return await self._query(
-            "VARZ", select or ServerFilter(), VarzReply, server, expect, timeout
+            "VARZ", select or ServerFilter(), VarzReply, server, expect, timeout, quiet
         )
 
     async def jsz(
@@ -86,6 +88,7 @@ class AdminManager:
         limit: int | None = None,
         select: ServerFilter | None = None,
         expect: int | None = None,
+        quiet: Duration | None = None,
         timeout: Duration | NotGiven = NOT_GIVEN,
     ) -> list[JszReply]:
         """Each server's JetStream state (``$SYS.REQ.SERVER.PING.JSZ``), sorted by server name.
@@ -117,7 +120,7 @@ class AdminManager:
                 "limit": limit,
             }
         )
-        return await self._query("JSZ", body, JszReply, server, expect, timeout)
+        return await self._query("JSZ", body, JszReply, server, expect, timeout, quiet)
 
     async def healthz(
         self,
@@ -129,6 +132,7 @@ class AdminManager:
         details: bool = False,
         select: ServerFilter | None = None,
         expect: int | None = None,
+        quiet: Duration | None = None,
         timeout: Duration | NotGiven = NOT_GIVEN,
     ) -> list[HealthzReply]:
         """Each server's health (``$SYS.REQ.SERVER.PING.HEALTHZ``), sorted by server name.
@@ -150,13 +154,14 @@ class AdminManager:
                 "details": details or None,
             }
         )
-        return await self._query("HEALTHZ", body, HealthzReply, server, expect, timeout)
+        return await self._query("HEALTHZ", body, HealthzReply, server, expect, timeout, quiet)
 
     async def servers(
         self,
         *,
         select: ServerFilter | None = None,
         expect: int | None = None,
+        quiet: Duration | None = None,
         timeout: Duration | NotGiven = NOT_GIVEN,
     ) -> list[ServerInfo]:
         """The servers that answer (name, id, cluster, domain, version), sorted by name.
@@ -164,7 +169,10 @@ class AdminManager:
         Raises:
             SystemAccountRequiredError: the connection is not in the system account.
         """
-        return [r.server for r in await self.varz(select=select, expect=expect, timeout=timeout)]
+        return [
+            r.server
+            for r in await self.varz(select=select, expect=expect, quiet=quiet, timeout=timeout)
+        ]
 
     async def meta_cluster(
         self, *, timeout: Duration | NotGiven = NOT_GIVEN
@@ -185,11 +193,15 @@ class AdminManager:
         server: str | None,
         expect: int | None,
         timeout: Duration | NotGiven,
+        quiet: Duration | None = None,
     ) -> list[R]:
         seconds = self._seconds(timeout)
+        settle = None if quiet is None else to_timedelta(quiet, name="quiet").total_seconds()
         transport = self._js.api.transport
         if server is None:
-            return await gather(transport, kind, body, reply_type, timeout=seconds, expect=expect)
+            return await gather(
+                transport, kind, body, reply_type, timeout=seconds, expect=expect, quiet=settle
+            )
         if not isinstance(server, str) or not server.strip():
             raise InvalidOptionError("server must be a server id or name (got an empty one)")
         if is_server_id(server):
