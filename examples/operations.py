@@ -43,7 +43,7 @@ async def watch_advisories(js: jsm.Manager) -> None:
         (msg,) = await worker.fetch(1, max_wait=2)
         await msg.nak()
         for _ in range(3):
-            match await events.next(timeout=5):
+            match await events.next(timeout=30):
                 case ev.StreamActionAdvisory(stream=stream, action=action):
                     print(f"advisory: stream {stream} {action}")
                 case ev.ConsumerActionAdvisory(stream=stream, consumer=consumer, action=action):

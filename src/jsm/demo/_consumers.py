@@ -24,7 +24,7 @@ async def consumers_section(js: jsm.Manager, say: Callable[[str], None]) -> None
     for msg in batch:
         await msg.ack()
     say(f"fetched and acked {len(batch)}: {', '.join(m.data.decode() for m in batch)}")
-    retry = await worker.next(timeout=2)
+    retry = await worker.next(timeout=10)
     await retry.nak()
     say(f"nak-ed {retry.data.decode()!r}: the server will deliver it again")
     done, redelivered = 0, []

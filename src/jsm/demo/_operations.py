@@ -27,7 +27,7 @@ async def operations_section(
             jsm.StreamConfig(name=MIRROR, mirror=jsm.StreamSource(name=ORIGIN), storage=memory)
         )
         for _ in range(2):
-            event = await events.next(timeout=5)
+            event = await events.next(timeout=30)
             if isinstance(event, ev.StreamActionAdvisory):
                 say(f"advisory {event.type.rsplit('.', 1)[-1]}: {event.action} {event.stream}")
     for n in range(3):
