@@ -47,19 +47,39 @@ def _merge(
 ) -> dict[str, Any]:
     """Thresholds: the arguments given, else the ``io.nats.monitor.*`` metadata.
 
-    A bad metadata value that no argument overrides is recorded as CRITICAL in
-    ``result`` (an operator's mistake on the server, reported with its key) and that
-    threshold is left unset.
+    A metadata count of ``0`` leaves its threshold unset, as jsm.go reads it. A bad
+    metadata value that no argument overrides is recorded as CRITICAL in ``result``
+    (an operator's mistake on the server, reported with its key) and that threshold
+    is left unset.
     """
     merged = {k: v for k, v in given.items() if not isinstance(v, NotGiven)}
     for key, (option, kind) in keys.items():
         if option in merged:
             continue
         try:
-            merged.update(read_metadata(metadata, {key: (option, kind)}))
+            found = read_metadata(metadata, {key: (option, kind)})
         except MetadataError as err:
             result.critical(str(err))
+            continue
+        merged.update({k: v for k, v in found.items() if v != 0})
     return merged
+
+
+PINNED_METADATA = "io.nats.monitor.pinned"
+"""Consumer metadata ``"true"``: each priority group should have a pinned client."""
+
+
+def _flag(metadata: Mapping[str, str] | None, key: str, result: CheckResult) -> bool:
+    """A true/false metadata flag (absent: false); anything else is recorded as CRITICAL."""
+    text = (metadata or {}).get(key)
+    if text is None:
+        return False
+    value = text.strip().lower()
+    if value in ("true", "1", "yes"):
+        return True
+    if value not in ("false", "0", "no"):
+        result.critical(f"metadata {key}={text!r} is not true or false")
+    return False
 
 
 def _counts(**values: Count) -> dict[str, Count]:
@@ -88,7 +108,8 @@ class MonitorManager:
     Count and age thresholds left out are read from the stream's or consumer's
     ``io.nats.monitor.*`` metadata (``io.nats.monitor.msgs-critical: "10"``,
     ``io.nats.monitor.last-ack-critical: "5m"``); an argument overrides its metadata
-    key and ``None`` switches a threshold off.
+    key and ``None`` switches a threshold off. A metadata count of ``"0"`` switches
+    its threshold off, as jsm.go reads it.
     """
 
     __slots__ = ("_js",)
@@ -181,14 +202,15 @@ class MonitorManager:
         last_delivery_critical: Age = NOT_GIVEN,
         last_ack_critical: Age = NOT_GIVEN,
         paused_critical: bool = False,
-        pinned_expected: bool = False,
+        pinned_expected: bool | NotGiven = NOT_GIVEN,
         timeout: Duration | NotGiven = NOT_GIVEN,
     ) -> CheckResult:
         """Check a consumer: acks outstanding, pulls waiting, unprocessed and redelivered
         messages (CRITICAL at or above each threshold), the age of the last delivery and
         last ack, a pause (WARNING, or CRITICAL with ``paused_critical``) and, for a
         pinned-client consumer, whether each group has a pinned client
-        (``pinned_expected`` makes a missing pin CRITICAL).
+        (``pinned_expected`` makes a missing pin CRITICAL; left out, it follows the
+        consumer's ``io.nats.monitor.pinned: "true"`` metadata).
 
         Raises:
             InvalidNameError: a bad stream or consumer name.
@@ -200,7 +222,7 @@ class MonitorManager:
             ("paused_critical", paused_critical),
             ("pinned_expected", pinned_expected),
         ):
-            if not isinstance(value, bool):
+            if not isinstance(value, bool | NotGiven):
                 raise InvalidOptionError(f"{flag} must be True or False (got {value!r})")
         given: dict[str, Any] = {
             **_counts(
@@ -220,6 +242,8 @@ class MonitorManager:
         except Abort:
             return result
         values = _merge(info.config.metadata, CONSUMER_METADATA, given, result)
+        if isinstance(pinned_expected, NotGiven):
+            pinned_expected = _flag(info.config.metadata, PINNED_METADATA, result)
         values.update(paused_critical=paused_critical, pinned_expected=pinned_expected)
         judge_consumer(result, info, ConsumerThresholds(**values), now=self._now())
         return result
