@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import contextlib
+from functools import partial
+from typing import TYPE_CHECKING, TypeVar
 
 import anyio
 
-from jsm.errors import JetStreamUnavailableError, JsmTimeoutError, ServiceUnavailableError
+import jsm
+from jsm.errors import (
+    JetStreamUnavailableError,
+    JsmTimeoutError,
+    ServiceUnavailableError,
+    StreamNotFoundError,
+)
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import AsyncIterator, Awaitable, Callable
 
-    import jsm
     from jsm import StreamReport
+
+T = TypeVar("T")
 
 
 async def report_until(
@@ -46,3 +55,30 @@ def lag_settled(report: StreamReport, stream: str, expected_upstreams: int) -> b
     return len(rows) == expected_upstreams and all(
         r.lag == 0 and r.active is not None and r.error is None for r in rows
     )
+
+
+async def _retrying(call: Callable[[], Awaitable[T]], *, within: float = 30.0) -> T:
+    """Run ``call``, retrying while a cluster that just lost or regained a node is settling."""
+    with anyio.fail_after(within):
+        while True:
+            try:
+                return await call()
+            except (JsmTimeoutError, JetStreamUnavailableError, ServiceUnavailableError):
+                await anyio.sleep(0.2)
+
+
+async def cluster_manager(urls: list[str]) -> AsyncIterator[jsm.Manager]:
+    """A manager on the cluster's first node that deletes the streams its test made.
+
+    Setup and cleanup retry through the brief unavailability that follows a node restart.
+    """
+    async with jsm.connect(urls, timeout=10, dont_randomize=True) as js:
+        before = set(await _retrying(js.streams.names().collect))
+        yield js
+        for name in set(await _retrying(js.streams.names().collect)) - before:
+            await _retrying(partial(_delete, js, name))
+
+
+async def _delete(js: jsm.Manager, name: str) -> None:
+    with contextlib.suppress(StreamNotFoundError):  # a timed-out earlier attempt deleted it
+        await js.streams.delete(name)

@@ -10,7 +10,7 @@ import pytest
 import jsm
 from jsm import ReplicationKind, StreamReport
 from jsm.testing import NatsServer
-from tests.integration.report_helpers import lag_settled
+from tests.integration.report_helpers import cluster_manager, lag_settled
 from tests.report_helpers import parse_dot
 
 if TYPE_CHECKING:
@@ -49,11 +49,8 @@ async def _all_until(
 @pytest.fixture
 async def cjs(nats_cluster: Cluster) -> AsyncIterator[jsm.Manager]:
     """A manager on the cluster that deletes the streams its test made."""
-    async with jsm.connect(nats_cluster.urls, timeout=10) as js:
-        before = set(await js.streams.names().collect())
+    async for js in cluster_manager(nats_cluster.urls):
         yield js
-        for name in set(await js.streams.names().collect()) - before:
-            await js.streams.delete(name)
 
 
 async def test_cluster_report_across_accounts_matches_the_accounts_own(

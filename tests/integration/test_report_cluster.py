@@ -9,7 +9,7 @@ import pytest
 
 import jsm
 from jsm import ReplicaState, ReplicationKind, StreamReport
-from tests.integration.report_helpers import lag_settled, report_until
+from tests.integration.report_helpers import cluster_manager, lag_settled, report_until
 from tests.report_helpers import parse_dot, render_svg_if_possible
 
 if TYPE_CHECKING:
@@ -21,11 +21,8 @@ if TYPE_CHECKING:
 @pytest.fixture
 async def cjs(nats_cluster: Cluster) -> AsyncIterator[jsm.Manager]:
     """A manager on the cluster's first node that deletes the streams its test made."""
-    async with jsm.connect(nats_cluster.urls, timeout=10, dont_randomize=True) as js:
-        before = set(await js.streams.names().collect())
+    async for js in cluster_manager(nats_cluster.urls):
         yield js
-        for name in set(await js.streams.names().collect()) - before:
-            await js.streams.delete(name)
 
 
 def _matches_info(report: StreamReport, info: jsm.StreamInfo) -> bool:
