@@ -224,13 +224,14 @@ async def test_server_and_meta_need_the_system_account(
     js: jsm.Manager, nats_server: NatsServer
 ) -> None:
     server = await js.monitor.server()
-    assert server.status is UNKNOWN and "SystemAccountRequiredError" in server.unknowns[0]
+    assert server.status is UNKNOWN and "system account" in server.unknowns[0]
     meta = await js.monitor.meta()
     assert meta.status is UNKNOWN
     async with jsm.connect(nats_server.system_url) as sys:
         healthy = await sys.monitor.server(expect=1)
         assert healthy.status is OK, healthy.to_nagios()
-        assert (await sys.monitor.server(expect=2, timeout=1)).status is CRITICAL
+        short = await sys.monitor.server(expect=2, timeout=3)
+        assert short.status is CRITICAL and "1 of 2 servers answered" in short.criticals
 
 
 async def test_bad_thresholds_raise_before_the_wire(js: jsm.Manager) -> None:
@@ -256,3 +257,40 @@ async def test_result_renders_every_way(js: jsm.Manager, unique_name: str) -> No
     assert json.loads(result.to_json())["status"] == 1
     assert " messages=2;5;1" in result.to_nagios().split(" | ")[1]
     assert f'jsm_monitor_stream_status_code{{item="{unique_name}"}} 1.0' in result.to_prometheus()
+
+
+async def test_unreachable_jetstream_is_unknown(nats_server: NatsServer) -> None:
+    # a domain nobody serves: no responders, so every check says it could not ask
+    async with jsm.connect(nats_server.client_url, domain="nowhere", timeout=1) as js:
+        checks = [
+            await js.monitor.stream("S"),
+            await js.monitor.consumer("S", "C"),
+            await js.monitor.kv("B", key="k"),
+            await js.monitor.account(),
+        ]
+    for result in checks:
+        assert result.status is UNKNOWN, result.to_nagios()
+        assert result.exit_code == 3 and result.unknowns
+        assert result.to_nagios().startswith(f"UNKNOWN {result.kind.value.upper()} ")
+    text = jsm.monitor.prometheus_text(checks)
+    assert text.count("# TYPE jsm_monitor_") == 4
+    assert 'jsm_monitor_kv_status_code{item="B"} 3.0' in text
+
+
+async def test_source_never_seen_is_critical_until_it_appears(
+    js: jsm.Manager, unique_name: str
+) -> None:
+    upstream = f"{unique_name}_U"
+    agg = f"{unique_name}_G"
+    await js.streams.add(jsm.StreamConfig(name=agg, sources=[jsm.StreamSource(name=upstream)]))
+    assert (await js.monitor.stream(agg)).status is OK
+    silent = await js.monitor.stream(agg, seen_critical=60)
+    assert silent.status is CRITICAL
+    assert f"source {upstream} last seen never" in silent.criticals
+    await stream_with(js, upstream, messages=2)
+
+    async def check() -> jsm.CheckResult:
+        return await js.monitor.stream(agg, seen_critical=60, lag_critical=1, msgs_critical=1)
+
+    healthy = await poll_status(check, OK)
+    assert f"source {upstream} lag 0" in healthy.ok_messages

@@ -86,7 +86,7 @@ async def test_server_and_meta_checks_on_a_healthy_cluster(
         meta = await poll_status(lambda: sys.monitor.meta(), CheckStatus.OK, within=40)
         assert {p.name: p.value for p in meta.perf_data}["peers"] == 3
         assert (await sys.monitor.meta(expect=4)).status is CheckStatus.CRITICAL
-        assert (await sys.monitor.server(expect=4, timeout=1)).status is CheckStatus.CRITICAL
+        assert (await sys.monitor.server(expect=4, timeout=3)).status is CheckStatus.CRITICAL
     # the application account cannot ask: UNKNOWN with the reason
     unknown = await cjs.monitor.meta()
     assert unknown.status is CheckStatus.UNKNOWN and unknown.unknowns
