@@ -287,6 +287,12 @@ async def test_source_never_seen_is_critical_until_it_appears(
     silent = await js.monitor.stream(agg, seen_critical=60)
     assert silent.status is CRITICAL
     assert f"source {upstream} last seen never" in silent.criticals
+    counts = {p.name: p.value for p in silent.perf_data}
+    assert (counts["sources_inactive"], counts["sources_lagged"], counts["sources_failing"]) == (
+        1,
+        0,
+        0,
+    )
     await stream_with(js, upstream, messages=2)
 
     async def check() -> jsm.CheckResult:

@@ -187,6 +187,7 @@ def _source_count(result: CheckResult, info: StreamInfo, limits: StreamThreshold
 def _upstream(
     result: CheckResult, kind: str, upstreams: list[SourceInfo], limits: StreamThresholds
 ) -> None:
+    lagged = inactive = failing = 0
     for up in upstreams:
         label = f"{kind} {up.name}"
         active = up.active.total_seconds() if up.active is not None else None
@@ -209,14 +210,21 @@ def _upstream(
         if up.error is not None:
             result.critical(f"{label} error: {up.error.description or up.error.code}")
             healthy = False
+            failing += 1
         if limits.lag_critical is not None and up.lag >= limits.lag_critical:
             result.critical(f"{label} lag {up.lag}")
             healthy = False
+            lagged += 1
         if limits.seen_critical is not None and (
             active is None or up.active is None or up.active >= limits.seen_critical
         ):
             seen = "never" if active is None else f"{active:.1f}s ago"
             result.critical(f"{label} last seen {seen}")
             healthy = False
+            inactive += 1
         if healthy:
             result.ok(f"{label} lag {up.lag}")
+    if kind == "source":
+        result.perf("sources_lagged", lagged, help="Sources at or above the lag threshold")
+        result.perf("sources_inactive", inactive, help="Sources silent past the seen threshold")
+        result.perf("sources_failing", failing, help="Sources reporting an error")
