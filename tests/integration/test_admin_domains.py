@@ -9,6 +9,7 @@ import pytest
 import jsm
 from jsm.errors import ClusterRequiredError, StreamNotFoundError
 from jsm.models import ServerFilter
+from tests.integration.admin_helpers import validate
 
 if TYPE_CHECKING:
     from jsm.testing import HubAndLeaf
@@ -16,6 +17,7 @@ if TYPE_CHECKING:
 
 async def _account_and_stepdown(js: jsm.Manager, name: str, subject: str) -> jsm.models.AccountInfo:
     info = await js.admin.account_info()
+    validate(info, "jetstream/api/v1/account_info_response.json")
     stream = await js.streams.add(jsm.StreamConfig(name=name, subjects=[subject]))
     try:
         # a single server: the request reaches that JetStream, which is not clustered

@@ -37,6 +37,9 @@ async def test_meta_leader_stepdown_moves_the_leader(nats_cluster: Cluster) -> N
             return await meta_leader(sys) == before
 
         await eventually(back_to_first)
+        # towards the (only) cluster: any other server of it
+        assert (await sys.admin.meta_leader_stepdown(cluster=nats_cluster.name)).success
+        await wait_for_meta_leader(sys, other_than=before)
 
 
 async def test_meta_leader_stepdown_to_an_unknown_server_is_refused(nats_cluster: Cluster) -> None:

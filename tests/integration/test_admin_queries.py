@@ -96,3 +96,34 @@ async def test_unknown_servers_and_bad_options(nats_cluster: Cluster) -> None:
             await sys.admin.jsz(expect=0)
         with pytest.raises(jsm.errors.InvalidOptionError, match="limit"):
             await sys.admin.jsz(limit=-1)
+
+
+async def test_healthz_of_one_stream_and_consumer(nats_cluster: Cluster, unique_name: str) -> None:
+    async with (
+        jsm.connect(nats_cluster.urls) as js,
+        jsm.connect(nats_cluster.system_urls[0]) as sys,
+    ):
+        stream = await js.streams.add(
+            jsm.StreamConfig(name=unique_name, subjects=[f"{unique_name}.>"], num_replicas=3)
+        )
+        await stream.consumers.add(jsm.ConsumerConfig(durable_name="c1", num_replicas=3))
+        try:
+            healthy = await sys.admin.healthz(
+                account="APP", stream=unique_name, consumer="c1", expect=3
+            )
+            assert len(healthy) == 3 and all(r.data.ok for r in healthy)
+            missing = await sys.admin.healthz(
+                account="APP", stream=f"{unique_name}_X", details=True, expect=3
+            )
+            assert len(missing) == 3
+            for reply in missing:
+                assert not reply.data.ok
+                assert [e.stream for e in reply.data.errors or []] == [f"{unique_name}_X"]
+        finally:
+            await stream.delete()
+        with pytest.raises(jsm.errors.InvalidOptionError, match="account"):
+            await sys.admin.healthz(stream=unique_name)
+        with pytest.raises(jsm.errors.InvalidOptionError, match="stream"):
+            await sys.admin.healthz(account="APP", consumer="c1")
+        with pytest.raises(jsm.errors.InvalidNameError):
+            await sys.admin.healthz(account="A.B")

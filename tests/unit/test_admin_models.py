@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import jsm
-from jsm.admin._ops import meta_placement
+from jsm.admin._ops import check_account, meta_placement
 from jsm.admin._query import decode_reply, is_server_id
 from jsm.models import (
     AccountPurgeResponse,
@@ -184,3 +184,11 @@ def test_meta_placement_checks_its_input() -> None:
         args: dict[str, object] = {"preferred": None, "cluster": None, "tags": None, **bad}
         with pytest.raises(jsm.errors.InvalidOptionError):
             meta_placement(**args)  # type: ignore[arg-type]
+
+
+def test_account_names_may_be_nkeys_but_not_subjects() -> None:
+    nkey = "A" + "B" * 55
+    assert check_account(nkey) == nkey  # no JsmWarning for a long account key
+    for bad in ("", "A.B", "A B", "A*", ">"):
+        with pytest.raises(jsm.errors.InvalidNameError):
+            check_account(bad)

@@ -7,9 +7,10 @@ would otherwise look like a timeout.
 
 from __future__ import annotations
 
+import warnings
 from typing import TYPE_CHECKING
 
-from jsm._errors_base import InvalidOptionError, JsmTimeoutError
+from jsm._errors_base import InvalidOptionError, JsmTimeoutError, JsmWarning
 from jsm.admin._system import require_system
 from jsm.models.admin import (
     AccountPurgeResponse,
@@ -28,10 +29,22 @@ if TYPE_CHECKING:
 __all__ = [
     "account_purge",
     "cancel_stream_move",
+    "check_account",
     "meta_leader_stepdown",
     "meta_placement",
     "server_remove",
 ]
+
+
+def check_account(account: str) -> str:
+    """Check an account name (a plain name or a 56-character account nkey) and return it.
+
+    Raises:
+        InvalidNameError: empty, or contains whitespace, ``.``, ``*``, ``>``, ``/`` or ``\\``.
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", JsmWarning)  # account nkeys are long by nature
+        return check_name(account, kind="account")
 
 
 def meta_placement(
@@ -119,7 +132,7 @@ async def account_purge(api: ApiClient, account: str, *, timeout: float) -> Acco
         InvalidNameError: the account name is empty or malformed.
         SystemAccountRequiredError: not in the system account.
     """
-    check_name(account, kind="account")
+    check_account(account)
     await require_system(api.transport, "account purge", timeout=timeout)
     return await api.request(
         f"ACCOUNT.PURGE.{account}",
@@ -142,7 +155,7 @@ async def cancel_stream_move(
         StreamNotFoundError, NoAccountError: no such stream or account.
     """
     check_name(stream, kind="stream")
-    check_name(account, kind="account")
+    check_account(account)
     await require_system(api.transport, "cancel stream move", timeout=timeout)
     return await api.request(
         f"ACCOUNT.STREAM.CANCEL_MOVE.{account}.{stream}",

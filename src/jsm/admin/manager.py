@@ -26,6 +26,7 @@ from jsm.models.system import (
     ServerInfo,
     VarzReply,
 )
+from jsm.subjects import check_name
 
 if TYPE_CHECKING:
     from jsm.manager import Manager
@@ -84,6 +85,7 @@ class AdminManager:
         config: bool = False,
         raft: bool = False,
         leader_only: bool = False,
+        stream_leader_only: bool = False,
         offset: int | None = None,
         limit: int | None = None,
         select: ServerFilter | None = None,
@@ -95,14 +97,17 @@ class AdminManager:
 
         ``accounts`` adds per-account usage (``account`` limits it to one), ``streams``
         their stream details with cluster info, ``consumers`` the consumers too,
-        ``config`` the stream/consumer configs; ``leader_only`` makes only the meta
-        leader answer.
+        ``config`` the stream/consumer configs, ``raft`` the Raft group names;
+        ``leader_only`` makes only the meta leader answer, ``stream_leader_only`` lists
+        each stream only on the server leading it; ``offset``/``limit`` page the accounts.
 
         Raises:
             SystemAccountRequiredError: the connection is not in the system account.
             ServerNotFoundError: ``server`` named no server.
             InvalidOptionError: a negative offset or limit.
         """
+        if account is not None:
+            _ops.check_account(account)
         for label, value in (("offset", offset), ("limit", limit)):
             if value is not None and (isinstance(value, bool) or value < 0):
                 raise InvalidOptionError(f"{label} must be a non-negative integer (got {value!r})")
@@ -116,6 +121,7 @@ class AdminManager:
                 "config": config or None,
                 "raft": raft or None,
                 "leader_only": leader_only or None,
+                "stream_leader_only": stream_leader_only or None,
                 "offset": offset,
                 "limit": limit,
             }
@@ -129,6 +135,9 @@ class AdminManager:
         js_enabled_only: bool = False,
         js_server_only: bool = False,
         js_meta_only: bool = False,
+        account: str | None = None,
+        stream: str | None = None,
+        consumer: str | None = None,
         details: bool = False,
         select: ServerFilter | None = None,
         expect: int | None = None,
@@ -139,18 +148,33 @@ class AdminManager:
 
         ``js_enabled_only`` checks only that JetStream is enabled, ``js_server_only``
         skips the per-stream/consumer checks, ``js_meta_only`` checks only the meta
-        group; ``details`` lists every problem in ``errors``.
+        group; ``account`` (with ``stream``, then ``consumer``) checks only that asset;
+        ``details`` lists every problem in ``errors``.
 
         Raises:
             SystemAccountRequiredError: the connection is not in the system account.
             ServerNotFoundError: ``server`` named no server.
+            InvalidOptionError: a stream without its account, or a consumer without its stream.
+            InvalidNameError: a malformed account, stream or consumer name.
         """
+        if stream is not None and account is None:
+            raise InvalidOptionError("healthz: a stream check needs its account (account=...)")
+        if consumer is not None and stream is None:
+            raise InvalidOptionError("healthz: a consumer check needs its stream (stream=...)")
+        if account is not None:
+            _ops.check_account(account)
+        for kind, name in (("stream", stream), ("consumer", consumer)):
+            if name is not None:
+                check_name(name, kind=kind)
         body = HealthzOptions.model_validate(
             {
                 **(select or ServerFilter()).to_wire(),
                 "js-enabled-only": js_enabled_only or None,
                 "js-server-only": js_server_only or None,
                 "js-meta-only": js_meta_only or None,
+                "account": account,
+                "stream": stream,
+                "consumer": consumer,
                 "details": details or None,
             }
         )
