@@ -41,6 +41,13 @@ async def test_meta_leader_stepdown_moves_the_leader(nats_cluster: Cluster) -> N
         assert (await sys.admin.meta_leader_stepdown(cluster=nats_cluster.name)).success
         await wait_for_meta_leader(sys, other_than=before)
 
+        async def settled() -> bool:  # leave the shared cluster with every node agreeing
+            replies = await sys.admin.jsz(expect=3, timeout=2)
+            leaders = {r.data.meta.leader if r.data.meta else None for r in replies}
+            return len(replies) == 3 and len(leaders) == 1 and None not in leaders
+
+        await eventually(settled)
+
 
 async def test_meta_leader_stepdown_to_an_unknown_server_is_refused(nats_cluster: Cluster) -> None:
     async with jsm.connect(nats_cluster.system_urls) as sys:
