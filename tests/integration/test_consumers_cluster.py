@@ -3,28 +3,11 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import TYPE_CHECKING
 
 import anyio
-import pytest
 
 import jsm
 from tests.integration.consumer_helpers import eventually, make_stream, publish
-
-if TYPE_CHECKING:
-    from collections.abc import AsyncIterator
-
-    from jsm.testing import Cluster
-
-
-@pytest.fixture
-async def cjs(nats_cluster: Cluster) -> AsyncIterator[jsm.Manager]:
-    """A manager on the cluster that deletes the streams its test made."""
-    async with jsm.connect(nats_cluster.urls, timeout=10) as js:
-        before = set(await js.streams.names().collect())
-        yield js
-        for name in set(await js.streams.names().collect()) - before:
-            await js.streams.delete(name)
 
 
 async def _leader(consumer: jsm.Consumer) -> str | None:

@@ -3,28 +3,10 @@ the bucket's stream leader steps down."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import anyio
-import pytest
 
 import jsm
 from tests.integration.consumer_helpers import eventually
-
-if TYPE_CHECKING:
-    from collections.abc import AsyncIterator
-
-    from jsm.testing import Cluster
-
-
-@pytest.fixture
-async def cjs(nats_cluster: Cluster) -> AsyncIterator[jsm.Manager]:
-    """A manager on the cluster that deletes the buckets its test made."""
-    async with jsm.connect(nats_cluster.urls, timeout=10) as js:
-        before = set(await js.streams.names().collect())
-        yield js
-        for name in set(await js.streams.names().collect()) - before:
-            await js.streams.delete(name)
 
 
 async def leader(kv: jsm.KeyValue) -> str | None:

@@ -5,26 +5,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import anyio
-import pytest
 
 import jsm
 from jsm import CheckStatus
 from tests.integration.monitor_helpers import poll_status
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator
-
     from jsm.testing import Cluster
-
-
-@pytest.fixture
-async def cjs(nats_cluster: Cluster) -> AsyncIterator[jsm.Manager]:
-    """A manager on the cluster that deletes the streams its test made."""
-    async with jsm.connect(nats_cluster.urls, timeout=10) as js:
-        before = set(await js.streams.names().collect())
-        yield js
-        for name in set(await js.streams.names().collect()) - before:
-            await js.streams.delete(name)
 
 
 async def test_stopped_replica_is_critical_then_ok(

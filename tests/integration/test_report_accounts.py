@@ -10,11 +10,11 @@ import pytest
 import jsm
 from jsm import ReplicationKind, StreamReport
 from jsm.testing import NatsServer
-from tests.integration.report_helpers import cluster_manager, lag_settled
+from tests.integration.report_helpers import lag_settled
 from tests.report_helpers import parse_dot
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator, Callable
+    from collections.abc import Callable
 
     from jsm.testing import Cluster, HubAndLeaf
 
@@ -44,13 +44,6 @@ async def _all_until(
     except TimeoutError:
         shown = last.to_json(indent=1) if last is not None else "no report"
         raise AssertionError(f"report did not settle:\n{shown}") from None
-
-
-@pytest.fixture
-async def cjs(nats_cluster: Cluster) -> AsyncIterator[jsm.Manager]:
-    """A manager on the cluster that deletes the streams its test made."""
-    async for js in cluster_manager(nats_cluster.urls):
-        yield js
 
 
 async def test_cluster_report_across_accounts_matches_the_accounts_own(

@@ -5,24 +5,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import anyio
-import pytest
 
 import jsm
 from jsm import ReplicaState, ReplicationKind, StreamReport
-from tests.integration.report_helpers import cluster_manager, lag_settled, report_until
+from tests.integration.report_helpers import lag_settled, report_until
 from tests.report_helpers import parse_dot, render_svg_if_possible
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator
-
     from jsm.testing import Cluster
-
-
-@pytest.fixture
-async def cjs(nats_cluster: Cluster) -> AsyncIterator[jsm.Manager]:
-    """A manager on the cluster's first node that deletes the streams its test made."""
-    async for js in cluster_manager(nats_cluster.urls):
-        yield js
 
 
 def _matches_info(report: StreamReport, info: jsm.StreamInfo) -> bool:

@@ -2,37 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-import anyio
 import pytest
 
 import jsm
 from jsm import errors
-
-if TYPE_CHECKING:
-    from collections.abc import AsyncIterator, Awaitable, Callable
-
-    from jsm.testing import Cluster
-
-
-@pytest.fixture
-async def cjs(nats_cluster: Cluster) -> AsyncIterator[jsm.Manager]:
-    """A manager on the cluster that deletes the streams its test made."""
-    async with jsm.connect(nats_cluster.urls[0], timeout=10) as js:
-        before = set(await js.streams.names().collect())
-        yield js
-        for name in set(await js.streams.names().collect()) - before:
-            await js.streams.delete(name)
-
-
-async def eventually(check: Callable[[], Awaitable[bool]], *, within: float = 20.0) -> None:
-    """Poll ``check`` until it holds, failing after ``within`` seconds (no fixed sleeps)."""
-    with anyio.fail_after(within):
-        while True:
-            if await check():
-                return
-            await anyio.sleep(0.1)
+from tests.integration.consumer_helpers import eventually
 
 
 async def _all_current(stream: jsm.Stream, replicas: int) -> bool:
