@@ -41,6 +41,25 @@ async def measure(name: str, operations: int, work: Callable[[], Awaitable[None]
     return Measurement(name, operations, time.perf_counter() - start)
 
 
+async def best_of_alternating(
+    label: str,
+    operations: int,
+    ours: Callable[[], Awaitable[None]],
+    theirs: Callable[[], Awaitable[None]],
+    *,
+    rounds: int,
+) -> list[Measurement]:
+    """Run jsm's and nats-py's work ``rounds`` times each, alternating who goes first so
+    neither always runs on a warmer server; return ``[jsm best, nats-py best]``."""
+    jsm_runs: list[Measurement] = []
+    nats_runs: list[Measurement] = []
+    for round_index in range(rounds):
+        order = [(jsm_runs, ours, "jsm"), (nats_runs, theirs, "nats-py")]
+        for runs, work, who in order if round_index % 2 == 0 else reversed(order):
+            runs.append(await measure(f"{who} {label}", operations, work))
+    return [min(runs, key=lambda run: run.seconds) for runs in (jsm_runs, nats_runs)]
+
+
 def report(
     title: str,
     measurements: list[Measurement],

@@ -11,15 +11,11 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
-from typing import TYPE_CHECKING
 
 import nats
 
 import jsm
-from bench._common import Measurement, measure, report
-
-if TYPE_CHECKING:
-    from collections.abc import Awaitable, Callable
+from bench._common import Measurement, best_of_alternating, report
 
 BUCKET_JSM = "BENCH_KV_JSM"
 BUCKET_NATS = "BENCH_KV_NATS"
@@ -58,25 +54,14 @@ async def _run(url: str) -> list[Measurement]:
                 ("put", jsm_put, nats_put),
                 ("get", jsm_get, nats_get),
             ):
-                results += await _best_of_alternating(label, ours_work, theirs_work)
+                results += await best_of_alternating(
+                    label, OPERATIONS, ours_work, theirs_work, rounds=ROUNDS
+                )
         finally:
             for bucket in (BUCKET_JSM, BUCKET_NATS):
                 await js.kv.delete(bucket)
             await nc.close()
     return results
-
-
-async def _best_of_alternating(
-    label: str, ours: Callable[[], Awaitable[None]], theirs: Callable[[], Awaitable[None]]
-) -> list[Measurement]:
-    """Run both sides ROUNDS times, alternating who goes first; keep each side's best."""
-    jsm_runs: list[Measurement] = []
-    nats_runs: list[Measurement] = []
-    for round_index in range(ROUNDS):
-        order = [(jsm_runs, ours, "jsm"), (nats_runs, theirs, "nats-py")]
-        for runs, work, who in order if round_index % 2 == 0 else reversed(order):
-            runs.append(await measure(f"{who} {label}", OPERATIONS, work))
-    return [min(runs, key=lambda run: run.seconds) for runs in (jsm_runs, nats_runs)]
 
 
 async def main(url: str | None) -> None:

@@ -20,7 +20,7 @@ import nats.errors
 from pydantic import BaseModel
 
 import jsm
-from bench._common import Measurement, measure, report
+from bench._common import Measurement, best_of_alternating, report
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable
@@ -89,17 +89,15 @@ def _requests(
 async def _pair(
     label: str, client: Client, kind: str, payload: bytes, concurrency: int
 ) -> list[Measurement]:
-    """Run both sides ROUNDS times, alternating who goes first; keep each side's best."""
-    sides = [
-        ("jsm", _requests(client, f"bench.jsm.{kind}", payload, concurrency=concurrency)),
-        ("nats-py", _requests(client, f"bench.raw.{kind}", payload, concurrency=concurrency)),
-    ]
-    runs: dict[str, list[Measurement]] = {"jsm": [], "nats-py": []}
+    """Both sides' best of ROUNDS runs, alternating who goes first."""
     count = _total(concurrency) // concurrency * concurrency
-    for round_index in range(ROUNDS):
-        for who, work in sides if round_index % 2 == 0 else reversed(sides):
-            runs[who].append(await measure(f"{who} {label}", count, work))
-    return [min(found, key=lambda run: run.seconds) for found in runs.values()]
+    return await best_of_alternating(
+        label,
+        count,
+        _requests(client, f"bench.jsm.{kind}", payload, concurrency=concurrency),
+        _requests(client, f"bench.raw.{kind}", payload, concurrency=concurrency),
+        rounds=ROUNDS,
+    )
 
 
 async def _until_served(client: Client, subject: str) -> None:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import nats
 
 import jsm
-from bench._common import Measurement, measure, report
+from bench._common import Measurement, best_of_alternating, measure, report
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable
@@ -86,7 +86,7 @@ async def _run(url: str) -> list[Measurement]:
                 ("add+delete", CREATES, jsm_create, nats_create),
             ]
             for label, count, ours, theirs in pairs:
-                results += await _best_of_alternating(label, count, ours, theirs)
+                results += await best_of_alternating(label, count, ours, theirs, rounds=ROUNDS)
             results.append(await _best("jsm batch direct get", READS, jsm_batch))
         finally:
             await js.streams.delete(STREAM)
@@ -100,22 +100,6 @@ ROUNDS = 3
 async def _best(name: str, count: int, work: Callable[[], Awaitable[None]]) -> Measurement:
     runs = [await measure(name, count, work) for _ in range(ROUNDS)]
     return min(runs, key=lambda run: run.seconds)
-
-
-async def _best_of_alternating(
-    label: str,
-    count: int,
-    ours: Callable[[], Awaitable[None]],
-    theirs: Callable[[], Awaitable[None]],
-) -> list[Measurement]:
-    """Run both sides ROUNDS times, alternating who goes first; keep each side's best."""
-    jsm_runs: list[Measurement] = []
-    nats_runs: list[Measurement] = []
-    for round_index in range(ROUNDS):
-        order = [(jsm_runs, ours, "jsm"), (nats_runs, theirs, "nats-py")]
-        for runs, work, who in order if round_index % 2 == 0 else reversed(order):
-            runs.append(await measure(f"{who} {label}", count, work))
-    return [min(runs, key=lambda run: run.seconds) for runs in (jsm_runs, nats_runs)]
 
 
 async def main(url: str | None) -> None:
