@@ -58,8 +58,8 @@ async def _child_work(client: str, op: str, url: str, bucket: str, path: Path) -
     else:
         nc = await nats.connect(url)
         try:
-            store = await nc.jetstream().object_store(bucket)
-            await _timed(op, lambda: _nats_op(store, op, path))
+            theirs = await nc.jetstream().object_store(bucket)
+            await _timed(op, lambda: _nats_op(theirs, op, path))
         finally:
             await nc.close()
 
