@@ -13,14 +13,18 @@ T = TypeVar("T")
 
 
 class Page(Generic[T]):
-    """One page of a list: its items and the server's total count."""
+    """One page of a list: its items, the server's total count, and the names it listed as
+    missing (streams or consumers whose leader did not answer)."""
 
-    __slots__ = ("items", "offset", "total")
+    __slots__ = ("items", "missing", "offset", "total")
 
-    def __init__(self, items: Sequence[T], *, offset: int, total: int) -> None:
+    def __init__(
+        self, items: Sequence[T], *, offset: int, total: int, missing: Sequence[str] = ()
+    ) -> None:
         self.items = list(items)
         self.offset = offset
         self.total = total
+        self.missing = list(missing)
 
 
 class Pager(Generic[T]):
@@ -33,6 +37,9 @@ class Pager(Generic[T]):
 
     def __init__(self, fetch: Callable[[int], Awaitable[Page[T]]]) -> None:
         self._fetch = fetch
+        self.missing: list[str] = []
+        """Names the server listed as missing in the pages fetched so far (their leader
+        did not answer, e.g. its node is down): complete once iteration has ended."""
 
     def __aiter__(self) -> AsyncIterator[T]:
         return self._iterate()
@@ -41,6 +48,7 @@ class Pager(Generic[T]):
         offset = 0
         while True:
             page = await self._fetch(offset)
+            self.missing += [name for name in page.missing if name not in self.missing]
             for item in page.items:
                 yield item
             offset += len(page.items)

@@ -13,7 +13,6 @@ from jsm._generated_errors import StreamNotFoundError
 from jsm._options import NOT_GIVEN, Duration, NotGiven
 from jsm.report._accounts import report_from_views, views_from_jsz
 from jsm.report._build import replication_rows, stream_row
-from jsm.report._listing import list_streams
 from jsm.report.report import StreamReport
 from jsm.subjects import check_name, check_subject
 
@@ -94,8 +93,8 @@ class ReportManager:
             return StreamReport()
         streams: list[StreamRow] = []
         replication: list[ReplicationRow] = []
-        listed, missing = await list_streams(self._js.api, subject=subject, timeout=timeout)
-        for item in listed:
+        listing = self._js.streams.list(subject=subject, timeout=timeout)
+        async for item in listing:
             if wanted is not None and item.config.name not in wanted:
                 continue
             info = await self._detail(item, timeout) if detailed else item
@@ -103,6 +102,7 @@ class ReportManager:
                 continue
             streams.append(stream_row(info, account=own_account))
             replication += replication_rows(info, account=own_account)
+        missing = listing.missing
         if wanted is not None:
             missing = [name for name in missing if name in wanted]
         report = StreamReport(streams=streams, replication=replication, missing=sorted(missing))

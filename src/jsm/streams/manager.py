@@ -149,6 +149,7 @@ class StreamManager:
     ) -> Pager[StreamInfo]:
         """Iterate the info of every stream (``async for``), optionally only those with a
         subject overlapping ``subject``; pages are fetched as the iteration goes.
+        Afterwards the pager's ``missing`` names the streams whose leader did not answer.
 
         Raises:
             InvalidNameError: ``subject`` is not a valid subject.
@@ -164,7 +165,9 @@ class StreamManager:
                 retry=True,
                 context="stream list",
             )
-            return Page(reply.streams or [], offset=offset, total=reply.total)
+            return Page(
+                reply.streams or [], offset=offset, total=reply.total, missing=reply.missing or []
+            )
 
         return Pager(fetch)
 
