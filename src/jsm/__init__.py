@@ -54,6 +54,9 @@ from jsm.streams import StreamManager as StreamManager
 from jsm.subjects import ApiSubjects as ApiSubjects
 from jsm.subjects import MsgMetadata as MsgMetadata
 from jsm.subjects import SequencePair as SequencePair
+from jsm.units import MAX_DURATION as MAX_DURATION
+from jsm.units import parse_duration as parse_duration
+from jsm.units import parse_size as parse_size
 
 __version__ = "0.1.0"
 from jsm.consumers import Consumer as Consumer
@@ -117,6 +120,7 @@ from jsm.services import ServiceRequest as ServiceRequest
 from jsm.services import ServiceRequestError as ServiceRequestError
 
 __all__ = [
+    "MAX_DURATION",
     "NOT_GIVEN",
     "AccountInfo",
     "AccountLimits",
@@ -222,4 +226,6 @@ __all__ = [
     "TierInfo",
     "connect",
     "errors",
+    "parse_duration",
+    "parse_size",
 ]

@@ -18,6 +18,7 @@ PUBLIC_MODULES = [
     "jsm.report",
     "jsm.testing",
     "jsm.subjects",
+    "jsm.units",
 ]
 
 
