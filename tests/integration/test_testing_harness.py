@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import os
+import signal
+import time
+import urllib.request
 from typing import TYPE_CHECKING
 
 import nats
@@ -14,6 +18,7 @@ from jsm.testing import (
     ServerNotFoundError,
     ServerStartError,
     find_nats_server,
+    run_cluster,
     run_server,
 )
 
@@ -65,6 +70,52 @@ async def test_restart_keeps_port_and_store(nats_server_fresh: NatsServer) -> No
     assert server.client_port == port
     async with jsm.connect(server.client_url) as js:
         assert (await js.account_info()).streams == 1
+
+
+def _crash(server: NatsServer) -> None:
+    pid = server.pid
+    assert pid is not None
+    os.kill(pid, signal.SIGKILL)
+    while server.is_running:
+        time.sleep(0.01)
+
+
+def _monitor_answers(server: NatsServer) -> bool:
+    with urllib.request.urlopen(f"{server.monitor_url}/varz", timeout=5) as reply:
+        return bool(json.load(reply)["server_name"] == server.name)
+
+
+async def test_a_killed_server_starts_again_with_fresh_ports(nats_server_fresh: NatsServer) -> None:
+    server = nats_server_fresh
+    port, pid = server.client_port, server.pid
+    assert pid is not None
+    async with jsm.connect(server.client_url) as js:
+        await js.streams.add(jsm.StreamConfig(name="KEPT", subjects=["kept.>"]))
+        await js.publish("kept.1", b"x")
+    _crash(server)  # a crash the harness did not cause
+    server.start()  # must not wait on the dead process's monitoring port
+    assert server.client_port == port
+    assert _monitor_answers(server)
+    async with jsm.connect(server.client_url) as js:
+        assert (await (await js.streams.get("KEPT")).info()).state.messages == 1
+    server.kill()
+    assert not server.is_running and not _is_alive(pid)
+    server.start()
+    assert server.client_port == port and _monitor_answers(server)
+
+
+def test_a_killed_cluster_node_rejoins() -> None:
+    with run_cluster(3, name="KILLED") as cluster:
+        node = cluster.servers[1]
+        pid = node.pid
+        assert pid is not None
+        _crash(node)
+        cluster.start_node(1)  # waits for one meta leader all running nodes agree on
+        assert _monitor_answers(node)
+        cluster.kill_node(2)
+        assert not cluster.servers[2].is_running
+        cluster.start_node(2)
+        assert all(s.is_running for s in cluster.servers)
 
 
 def test_fixture_servers_bind_only_to_loopback(nats_server: NatsServer) -> None:

@@ -214,6 +214,9 @@ class NatsServer(StartStop):
         if self.is_running:
             return
         binary = find_nats_server()
+        # A process that died on its own (killed, crashed) left its old ports behind, and
+        # the monitoring port is chosen anew on every start: read the ports file afresh.
+        self._ports = {}
         self._write_config()
         shutil.rmtree(self._ports_dir, ignore_errors=True)
         self._ports_dir.mkdir(parents=True)
@@ -241,6 +244,18 @@ class NatsServer(StartStop):
     def shutdown(self) -> None:
         """Stop the process but keep its store and port, for a later :meth:`start`."""
         self._terminate()
+
+    def kill(self) -> None:
+        """Kill the process with SIGKILL (no shutdown, no flush: a crash), keeping its store
+        and client port for a later :meth:`start`."""
+        process, self._process = self._process, None
+        self._ports = {}
+        if process is None:
+            return
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+        _LIVE.discard(process)
 
     def restart(self) -> None:
         """Stop and start again on the same client port with the same store."""

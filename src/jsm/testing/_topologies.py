@@ -143,6 +143,10 @@ class Cluster(_Group):
         """Stop one node, keeping its store and port for :meth:`start_node`."""
         self.servers[index].shutdown()
 
+    def kill_node(self, index: int) -> None:
+        """Kill one node with SIGKILL (a crash), keeping its store and port for :meth:`start_node`."""
+        self.servers[index].kill()
+
     def start_node(self, index: int) -> None:
         """Start a stopped node again and wait until the cluster has a meta leader."""
         self.servers[index].start()
