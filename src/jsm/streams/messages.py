@@ -19,16 +19,25 @@ import anyio
 import pydantic
 
 from jsm._errors_base import JetStreamUnavailableError, JsmTimeoutError, UnexpectedReplyError
-from jsm._generated_errors import NoMessageFoundError
+from jsm._generated_errors import (
+    NoMessageFoundError,
+    SequenceNotFoundError,
+    StreamMsgDeleteFailedError,
+)
 from jsm._options import NOT_GIVEN, Duration, NotGiven
 from jsm._transport import NatsMsg, NoRespondersError, next_msg, status_of, unsubscribe
 from jsm.api._client import raise_for_error
-from jsm.models import StreamMsgGetRequest, StreamMsgGetResponse
+from jsm.models import (
+    StreamMsgDeleteRequest,
+    StreamMsgGetRequest,
+    StreamMsgGetResponse,
+    SuccessResponse,
+)
 
 if TYPE_CHECKING:
     from jsm.api import ApiClient
 
-__all__ = ["StoredMessage", "api_get", "direct_get", "direct_get_batch"]
+__all__ = ["StoredMessage", "api_get", "delete_message", "direct_get", "direct_get_batch"]
 
 logger = logging.getLogger(__name__)
 
@@ -44,6 +53,13 @@ _DIRECT_HEADERS: Final = frozenset(
     }
 )
 _TIME: Final = pydantic.TypeAdapter(datetime)
+# A file store answers a delete of a sequence past its end, or below its first one, with
+# a generic 500 carrying the store's error text; a memory store (and a file store for a
+# gap inside the stream) answers 400 "sequence N not found" (nats-server 2.10-2.12).
+_STORE_NOT_FOUND: Final = {
+    "stream store EOF": "past the end of the stream",
+    "no message found": "already deleted or purged",
+}
 _BATCH_PENDING_LIMIT: Final = 4096
 
 
@@ -121,12 +137,16 @@ async def api_get(
     request: StreamMsgGetRequest,
     *,
     timeout: Duration | NotGiven = NOT_GIVEN,
+    context: str | None = None,
 ) -> StoredMessage:
     """Get one message through the stream leader (``STREAM.MSG.GET``).
+
+    ``context`` names what the caller reads in error messages (default: the stream).
 
     Raises:
         NoMessageFoundError: no message matches.
         StreamNotFoundError: the stream does not exist.
+        UnexpectedReplyError: the reply does not parse.
     """
     reply = await api.request(
         f"STREAM.MSG.GET.{stream}",
@@ -134,7 +154,7 @@ async def api_get(
         StreamMsgGetResponse,
         timeout=timeout,
         retry=True,
-        context=f"stream {stream!r}",
+        context=context or f"stream {stream!r}",
     )
     wire = reply.message
     hdrs = _b64(wire.hdrs, what="headers")
@@ -187,25 +207,34 @@ async def direct_get(
     *,
     timeout: Duration | NotGiven = NOT_GIVEN,
     last_by_subject: str | None = None,
+    context: str | None = None,
 ) -> StoredMessage:
     """Get one message from any replica (``DIRECT.GET``); the stream needs ``allow_direct``.
+
+    ``context`` names what the caller reads in error messages (default: the stream).
 
     Raises:
         NoMessageFoundError: no message matches.
         JetStreamUnavailableError: nothing answered (direct gets are off, or no stream).
+        UnexpectedReplyError: the reply is neither a message nor a known status.
     """
-    context = f"stream {stream!r}"
+    context = context or f"stream {stream!r}"
     rest = f"DIRECT.GET.{stream}" + (f".{last_by_subject}" if last_by_subject else "")
     payload = request.to_wire_json() if request is not None else b""
     try:
         msg = await api.request_msg(rest, payload, timeout=timeout, retry=True, context=context)
     except JetStreamUnavailableError as err:
-        raise _direct_unavailable(stream) from err
+        raise _direct_unavailable(stream, context) from err
     _raise_for_status(msg, context)
     return _from_direct(stream, msg, context)
 
 
-def _direct_unavailable(stream: str) -> JetStreamUnavailableError:
+def _direct_unavailable(stream: str, context: str) -> JetStreamUnavailableError:
+    if context != f"stream {stream!r}":
+        return JetStreamUnavailableError(
+            f"nothing answered a direct get for {context}: it does not exist, or is "
+            "between leaders for a moment"
+        )
     return JetStreamUnavailableError(
         f"nothing answered a direct get for stream {stream!r}: the stream does not exist "
         "or does not allow direct gets (set allow_direct=True, or use direct=False)"
@@ -248,9 +277,45 @@ async def direct_get_batch(
             if status is not None and status[0] == "404":
                 return found
             if status is not None and status[0] == "503":
-                raise _direct_unavailable(stream) from NoRespondersError(subject)
+                raise _direct_unavailable(stream, context) from NoRespondersError(subject)
             _raise_for_status(msg, context)
             found.append(_from_direct(stream, msg, context))
     finally:
         with anyio.move_on_after(2, shield=True):
             await unsubscribe(sub)
+
+
+async def delete_message(
+    api: ApiClient,
+    stream: str,
+    seq: int,
+    *,
+    erase: bool,
+    timeout: Duration | NotGiven = NOT_GIVEN,
+) -> None:
+    """Delete the message at ``seq`` (``STREAM.MSG.DELETE``), overwriting it if ``erase``.
+
+    Raises:
+        SequenceNotFoundError: no message has that sequence (past the end, or deleted),
+            whatever the stream's storage.
+        StreamMsgDeleteFailedError: the server could not delete it (e.g. deny_delete).
+    """
+    context = f"stream {stream!r} message {seq}"
+    try:
+        await api.request(
+            f"STREAM.MSG.DELETE.{stream}",
+            StreamMsgDeleteRequest(seq=seq, no_erase=None if erase else True),
+            SuccessResponse,
+            timeout=timeout,
+            context=context,
+        )
+    except StreamMsgDeleteFailedError as err:
+        why = _STORE_NOT_FOUND.get(err.description)
+        if why is None:
+            raise
+        raise SequenceNotFoundError(
+            400,
+            10043,
+            f"sequence {seq} not found ({why})",
+            context=f"{context} {api.subjects.describe()}",
+        ) from err

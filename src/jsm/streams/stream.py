@@ -16,7 +16,6 @@ from jsm.consumers import ConsumerManager
 from jsm.models import (
     StreamConfig,
     StreamLeaderStepdownRequest,
-    StreamMsgDeleteRequest,
     StreamMsgGetRequest,
     StreamPeerRemoveRequest,
     StreamPurgeRequest,
@@ -24,7 +23,13 @@ from jsm.models import (
     SuccessResponse,
 )
 from jsm.streams import _api
-from jsm.streams.messages import StoredMessage, api_get, direct_get, direct_get_batch
+from jsm.streams.messages import (
+    StoredMessage,
+    api_get,
+    delete_message,
+    direct_get,
+    direct_get_batch,
+)
 from jsm.subjects import check_subject
 
 if TYPE_CHECKING:
@@ -325,17 +330,12 @@ class Stream:
 
         Raises:
             InvalidOptionError: ``seq`` is not a positive integer.
-            SequenceNotFoundError: no message has that sequence (or it is already gone).
+            SequenceNotFoundError: no message has that sequence: past the end of the
+                stream, or already deleted or purged (with any storage).
             StreamMsgDeleteFailedError: the server could not delete it (e.g. deny_delete).
         """
         _check_seq(seq, "seq")
-        await self._js.api.request(
-            f"STREAM.MSG.DELETE.{self.name}",
-            StreamMsgDeleteRequest(seq=seq, no_erase=None if erase else True),
-            SuccessResponse,
-            timeout=timeout,
-            context=f"stream {self.name!r} message {seq}",
-        )
+        await delete_message(self._js.api, self.name, seq, erase=erase, timeout=timeout)
 
     async def leader_stepdown(
         self, *, placement: Placement | None = None, timeout: Duration | NotGiven = NOT_GIVEN
