@@ -110,7 +110,7 @@ async def test_stale_revisions_and_bad_values(js: jsm.Manager, unique_name: str)
 async def test_operations_on_a_deleted_bucket(js: jsm.Manager, unique_name: str) -> None:
     kv = await js.kv.create(jsm.KeyValueConfig(bucket=unique_name))
     await js.kv.delete(unique_name)
-    with pytest.raises(errors.NoStreamError):
+    with pytest.raises(errors.BucketNotFoundError):
         await kv.put("k", b"v")
     with pytest.raises(errors.BucketNotFoundError):
         await kv.status()

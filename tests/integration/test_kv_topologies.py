@@ -39,7 +39,7 @@ async def test_mirror_reads_locally_and_writes_to_its_origin(
     assert (await mirror.get("a")).value == b"1"
     assert (await mirror.get("b")).value == b"2"
     assert sorted(await mirror.keys()) == ["a", "b"]
-    with pytest.raises(errors.NoStreamError):
+    with pytest.raises(errors.BucketNotFoundError, match=f"bucket '{unique_name}_O' not found"):
         await mirror.put("c", b"3")
 
 

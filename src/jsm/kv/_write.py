@@ -1,8 +1,9 @@
-"""The headers and local checks of Key-Value writes (ADR-8, ADR-43, ADR-48).
+"""Key-Value writes: their headers, their local checks, and the publish (ADR-8, ADR-43, ADR-48).
 
 Values must be bytes within the bucket's ``max_value_size``; revisions are stream
 sequences sent as ``Nats-Expected-Last-Subject-Sequence``; per-key and purge-marker
-TTLs are ``Nats-TTL`` values of at least one second, on buckets that allow them.
+TTLs are ``Nats-TTL`` values of at least one second, on buckets that allow them. A
+write is an acknowledged publish whose "no stream" answer means a deleted bucket.
 """
 
 from __future__ import annotations
@@ -11,11 +12,15 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Final
 
 from jsm._constants import KV_MIN_KEY_TTL
-from jsm._errors_base import InvalidOptionError
-from jsm._options import to_timedelta
+from jsm._errors_base import InvalidOptionError, NoStreamError
+from jsm._options import NotGiven, to_timedelta
+from jsm._transport import NoRespondersError
+from jsm.kv._errors import raise_if_gone
+from jsm.publish import decode_pub_ack, publish_once
 
 if TYPE_CHECKING:
     from jsm._options import Duration
+    from jsm.api import ApiClient
     from jsm.models import StreamConfig
 
 __all__ = [
@@ -25,6 +30,7 @@ __all__ = [
     "check_value",
     "revision_header",
     "ttl_header",
+    "write",
 ]
 
 EXPECTED_LAST_SUBJECT_SEQ: Final = "Nats-Expected-Last-Subject-Sequence"
@@ -75,3 +81,45 @@ def revision_header(revision: int) -> str:
     if isinstance(revision, bool) or not isinstance(revision, int) or revision < 0:
         raise InvalidOptionError(f"revision must be a non-negative integer (got {revision!r})")
     return str(revision)
+
+
+async def write(
+    api: ApiClient,
+    subject: str,
+    value: bytes,
+    headers: dict[str, str] | None,
+    timeout: Duration | NotGiven,
+    *,
+    context: str,
+    bucket: str | None,
+) -> int:
+    """Publish one write to ``subject`` and return its revision.
+
+    ``bucket`` is where the write lands, if its stream can be looked up through ``api``
+    (not a mirror's origin in another domain).
+
+    Raises:
+        BucketNotFoundError: ``bucket`` was deleted.
+        ApiError: the stream refused the write (e.g. a stale expected revision).
+        NoStreamError: nothing took the write, and ``bucket`` cannot tell why.
+    """
+    if isinstance(timeout, NotGiven):
+        # The common case takes one lean request; "no responders" (an election, or
+        # no bucket) is left to publish_once's bounded retries and its errors.
+        try:
+            msg = await api.transport.request_lean(
+                subject, value, timeout=api.timeout.total_seconds(), headers=headers
+            )
+        except NoRespondersError:
+            pass
+        else:
+            return decode_pub_ack(api, msg.data, subject=subject, context=context).seq
+    try:
+        ack = await publish_once(
+            api, subject, value, headers=headers, timeout=timeout, context=context
+        )
+    except NoStreamError as err:
+        if bucket is not None:
+            await raise_if_gone(api, bucket, err)
+        raise
+    return ack.seq

@@ -18,8 +18,8 @@ import anyio
 
 from jsm._constants import KV_PURGE_DELETES_OLDER_THAN
 from jsm._errors_base import (
-    BucketNotFoundError,
     InvalidOptionError,
+    JetStreamUnavailableError,
     KeyExistsError,
     KeyNotFoundError,
 )
@@ -31,6 +31,7 @@ from jsm._generated_errors import (
 from jsm._options import NOT_GIVEN, Duration, NotGiven, to_timedelta
 from jsm._transport import NoRespondersError
 from jsm.kv._config import bucket_of_stream
+from jsm.kv._errors import bucket_not_found, raise_if_gone, revision_in, stale_revision
 from jsm.kv._read import OPERATION_HEADER, entry_from_direct, entry_from_stored
 from jsm.kv._write import (
     EXPECTED_LAST_SUBJECT_SEQ,
@@ -39,6 +40,7 @@ from jsm.kv._write import (
     check_value,
     revision_header,
     ttl_header,
+    write,
 )
 from jsm.kv.watch import KeyLister, KeyWatcher, check_filters
 from jsm.models import (
@@ -48,7 +50,6 @@ from jsm.models import (
     StreamPurgeRequest,
     StreamPurgeResponse,
 )
-from jsm.publish import decode_pub_ack, publish_once
 from jsm.streams import _api as streams_api
 from jsm.streams.messages import api_get, direct_get
 from jsm.subjects import check_kv_key
@@ -78,12 +79,16 @@ class KeyValue:
         self._bucket = bucket_of_stream(config.name)
         read_bucket = self._bucket
         put_prefix = self._through_api(f"$KV.{self._bucket}.")
+        # The bucket writes land in, if its stream can be looked up through this manager.
+        self._write_bucket: str | None = self._bucket
         if config.mirror is not None:
             # A mirror holds its origin's subjects; writes go to the origin (ADR-8).
             read_bucket = bucket_of_stream(config.mirror.name)
+            self._write_bucket = read_bucket
             external = config.mirror.external
             if external is not None and external.api:
                 put_prefix = f"{external.api.rstrip('.')}.$KV.{read_bucket}."
+                self._write_bucket = None
             else:
                 put_prefix = self._through_api(f"$KV.{read_bucket}.")
         self._read_prefix = f"$KV.{read_bucket}."
@@ -138,7 +143,7 @@ class KeyValue:
         try:
             self._info = await streams_api.fetch_info(self._js.api, self._stream, timeout=timeout)
         except StreamNotFoundError as err:
-            raise _not_found(self._bucket, err) from err
+            raise bucket_not_found(self._bucket, err) from err
         return KeyValueStatus(self._bucket, self._info)
 
     # ---------------------------------------------------------------------- reads
@@ -157,7 +162,7 @@ class KeyValue:
             InvalidNameError: the key breaks ADR-8's rules.
             KeyNotFoundError: no value (``KeyDeletedError`` when the latest entry is a
                 delete or purge marker).
-            JetStreamUnavailableError: nothing answered (the bucket is gone?).
+            BucketNotFoundError: the bucket was deleted.
         """
         check_kv_key(key)
         if revision is not None:
@@ -183,9 +188,13 @@ class KeyValue:
         try:
             msg = await api.transport.request_lean(self._direct_prefix + key, timeout=seconds)
         except NoRespondersError:  # an election, or no bucket: the retrying path decides
-            msg = await api.request_msg(
-                self._direct_rest + key, timeout=timeout, retry=True, context=self._context
-            )
+            try:
+                msg = await api.request_msg(
+                    self._direct_rest + key, timeout=timeout, retry=True, context=self._context
+                )
+            except JetStreamUnavailableError as err:
+                await raise_if_gone(api, self._bucket, err)
+                raise
         return entry_from_direct(self._bucket, key, msg, with_markers=with_markers)
 
     async def _leader_get(
@@ -193,9 +202,13 @@ class KeyValue:
     ) -> KeyValueEntry:
         request = StreamMsgGetRequest(last_by_subj=self._read_prefix + key)
         try:
-            stored = await api_get(self._js.api, self._stream, request, timeout=timeout)
+            stored = await api_get(
+                self._js.api, self._stream, request, timeout=timeout, context=self._context
+            )
         except NoMessageFoundError:
             raise KeyNotFoundError(self._bucket, key) from None
+        except StreamNotFoundError as err:
+            raise bucket_not_found(self._bucket, err) from err
         return entry_from_stored(self._bucket, key, stored, with_markers=with_markers)
 
     async def _at_revision(
@@ -204,13 +217,19 @@ class KeyValue:
         if isinstance(revision, bool) or not isinstance(revision, int) or revision < 1:
             raise InvalidOptionError(f"revision must be a positive integer (got {revision!r})")
         request = StreamMsgGetRequest(seq=revision)
+        api, context = self._js.api, self._context
         try:
             if self._direct:
-                stored = await direct_get(self._js.api, self._stream, request, timeout=timeout)
+                stored = await direct_get(
+                    api, self._stream, request, timeout=timeout, context=context
+                )
             else:
-                stored = await api_get(self._js.api, self._stream, request, timeout=timeout)
+                stored = await api_get(api, self._stream, request, timeout=timeout, context=context)
         except NoMessageFoundError:
             raise KeyNotFoundError(self._bucket, key) from None
+        except (StreamNotFoundError, JetStreamUnavailableError) as err:
+            await raise_if_gone(api, self._bucket, err)
+            raise
         if stored.subject != self._read_prefix + key:
             raise KeyNotFoundError(
                 self._bucket,
@@ -234,7 +253,7 @@ class KeyValue:
         Raises:
             InvalidNameError: the key breaks ADR-8's rules.
             InvalidOptionError: the value is not bytes or is larger than the bucket allows.
-            NoStreamError: the bucket does not exist.
+            BucketNotFoundError: the bucket (a mirror's origin, for a mirror) was deleted.
         """
         check_kv_key(key)
         return await self._publish(
@@ -256,8 +275,9 @@ class KeyValue:
         ``limit_marker_ttl``). Returns the new revision.
 
         Raises:
-            KeyExistsError: the key has a value.
+            KeyExistsError: the key has a value (its ``revision`` says which).
             InvalidOptionError: a bad value or TTL, or a TTL on a bucket without per-key TTLs.
+            BucketNotFoundError: the bucket was deleted.
         """
         check_kv_key(key)
         data = check_value(value, self._info.config, self._bucket)
@@ -271,14 +291,14 @@ class KeyValue:
             try:
                 latest = await self._latest(key, with_markers=True, timeout=timeout)
             except KeyNotFoundError:
-                raise KeyExistsError(self._bucket, key) from err
+                raise KeyExistsError(self._bucket, key, revision_in(err) or 0) from err
             if not latest.is_deleted:
                 raise KeyExistsError(self._bucket, key, latest.revision) from err
             headers[EXPECTED_LAST_SUBJECT_SEQ] = str(latest.revision)
             try:
                 return await self._publish(key, data, headers, timeout)
             except StreamWrongLastSequenceError as again:
-                raise KeyExistsError(self._bucket, key) from again
+                raise KeyExistsError(self._bucket, key, revision_in(again) or 0) from again
 
     async def update(
         self,
@@ -292,14 +312,15 @@ class KeyValue:
         """Store ``value`` only if the key's latest revision is ``revision``; return the new one.
 
         Raises:
-            StreamWrongLastSequenceError: the key changed since ``revision`` (nothing stored).
+            StreamWrongLastSequenceError: the key changed since ``revision`` (nothing stored);
+                the message names the key and its actual revision.
             InvalidOptionError: a bad value or revision.
+            BucketNotFoundError: the bucket was deleted.
         """
         check_kv_key(key)
         headers = {EXPECTED_LAST_SUBJECT_SEQ: revision_header(revision)}
-        return await self._publish(
-            key, check_value(value, self._info.config, self._bucket), headers, timeout
-        )
+        data = check_value(value, self._info.config, self._bucket)
+        return await self._publish_at(key, data, headers, revision, timeout)
 
     async def delete(
         self,
@@ -313,12 +334,13 @@ class KeyValue:
 
         Raises:
             StreamWrongLastSequenceError: the key changed since ``revision``.
+            BucketNotFoundError: the bucket was deleted.
         """
         check_kv_key(key)
         headers = {OPERATION_HEADER: "DEL"}
         if revision is not None:
             headers[EXPECTED_LAST_SUBJECT_SEQ] = revision_header(revision)
-        await self._publish(key, b"", headers, timeout)
+        await self._publish_at(key, b"", headers, revision, timeout)
 
     async def purge(
         self,
@@ -336,6 +358,7 @@ class KeyValue:
         Raises:
             StreamWrongLastSequenceError: the key changed since ``revision``.
             InvalidOptionError: a TTL on a bucket without per-key TTLs.
+            BucketNotFoundError: the bucket was deleted.
         """
         check_kv_key(key)
         headers = {OPERATION_HEADER: "PURGE", ROLLUP_HEADER: "sub"}
@@ -343,32 +366,37 @@ class KeyValue:
             headers[EXPECTED_LAST_SUBJECT_SEQ] = revision_header(revision)
         if ttl is not None:
             headers[TTL_HEADER] = ttl_header(ttl, self._info.config, self._bucket)
-        await self._publish(key, b"", headers, timeout)
+        await self._publish_at(key, b"", headers, revision, timeout)
 
-    async def _publish(
+    async def _publish_at(
         self,
         key: str,
         value: bytes,
-        headers: dict[str, str] | None,
+        headers: dict[str, str],
+        revision: int | None,
         timeout: Duration | NotGiven,
     ) -> int:
-        api = self._js.api
+        """Publish a write expected at ``revision``; a stale one names key and revisions."""
+        try:
+            return await self._publish(key, value, headers, timeout)
+        except StreamWrongLastSequenceError as err:
+            if revision is None:
+                raise
+            raise stale_revision(self._bucket, key, revision, err) from err
+
+    async def _publish(
+        self, key: str, value: bytes, headers: dict[str, str] | None, timeout: Duration | NotGiven
+    ) -> int:
         subject = self._put_prefix + key
-        if isinstance(timeout, NotGiven):
-            # The common case takes one lean request; "no responders" (an election, or
-            # no bucket) is left to publish_once's bounded retries and its errors.
-            try:
-                msg = await api.transport.request_lean(
-                    subject, value, timeout=api.timeout.total_seconds(), headers=headers
-                )
-            except NoRespondersError:
-                pass
-            else:
-                return decode_pub_ack(api, msg.data, subject=subject, context=self._context).seq
-        ack = await publish_once(
-            api, subject, value, headers=headers, timeout=timeout, context=self._context
+        return await write(
+            self._js.api,
+            subject,
+            value,
+            headers,
+            timeout,
+            context=self._context,
+            bucket=self._write_bucket,
         )
-        return ack.seq
 
     # ------------------------------------------------------------ many keys at once
 
@@ -465,20 +493,17 @@ class KeyValue:
         removed = 0
         for marker in markers:
             remove = limit is None or marker.created < limit
-            await self._js.api.request(
-                f"STREAM.PURGE.{self._stream}",
-                StreamPurgeRequest(
-                    filter=self._read_prefix + marker.key, keep=None if remove else 1
-                ),
-                StreamPurgeResponse,
-                timeout=max(0.5, deadline - anyio.current_time()),
-                context=self._context,
-            )
+            try:
+                await self._js.api.request(
+                    f"STREAM.PURGE.{self._stream}",
+                    StreamPurgeRequest(
+                        filter=self._read_prefix + marker.key, keep=None if remove else 1
+                    ),
+                    StreamPurgeResponse,
+                    timeout=max(0.5, deadline - anyio.current_time()),
+                    context=self._context,
+                )
+            except StreamNotFoundError as err:
+                raise bucket_not_found(self._bucket, err) from err
             removed += remove
         return removed
-
-
-def _not_found(bucket: str, err: StreamNotFoundError) -> BucketNotFoundError:
-    return BucketNotFoundError(
-        err.code, err.err_code, "bucket not found", context=f"bucket {bucket!r}; create it first"
-    )

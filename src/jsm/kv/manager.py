@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from jsm._errors_base import BucketNotFoundError
-from jsm._generated_errors import StreamNotFoundError
+from jsm._bucket_errors import retold
+from jsm._errors_base import ApiError, BucketNotFoundError, JsmError
+from jsm._generated_errors import StreamNameExistError, StreamNotFoundError
 from jsm._options import NOT_GIVEN, Duration, NotGiven
 from jsm.api import Page, Pager
 from jsm.kv._config import bucket_of_stream, kv_stream_config
+from jsm.kv._errors import bucket_exists, bucket_not_found
 from jsm.kv.bucket import KeyValue
 from jsm.models import KeyValueStatus, StreamListResponse, StreamNamesResponse
 from jsm.streams import _api as streams_api
@@ -21,7 +23,7 @@ from jsm.subjects import check_bucket_name, kv_stream_name
 
 if TYPE_CHECKING:
     from jsm.manager import Manager
-    from jsm.models import KeyValueConfig, StreamInfo
+    from jsm.models import KeyValueConfig, StreamConfig, StreamInfo
 
 __all__ = ["KeyValueManager"]
 
@@ -56,10 +58,18 @@ class KeyValueManager:
         Raises:
             InvalidNameError: the bucket name is not ``[A-Za-z0-9_-]+``.
             InvalidOptionError: a setting is out of range (history 1–64, replicas 1–5, …).
-            StreamNameExistError: the bucket exists with another configuration.
+            StreamNameExistError: the bucket exists with other settings; the message lists
+                them by their KeyValueConfig names (asked ≠ existing).
         """
         stream = kv_stream_config(config)
-        return KeyValue(self._js, await streams_api.create(self._js, stream, timeout=timeout))
+        try:
+            info = await streams_api.create(self._js, stream, timeout=timeout)
+        except StreamNameExistError as err:
+            existing = await self._existing(config.bucket, timeout=timeout)
+            raise bucket_exists(config.bucket, err, stream, existing) from err
+        except ApiError as err:
+            raise retold(err, context=self._context(config.bucket)) from err
+        return KeyValue(self._js, info)
 
     async def update(
         self, config: KeyValueConfig, /, *, timeout: Duration | NotGiven = NOT_GIVEN
@@ -74,7 +84,9 @@ class KeyValueManager:
         try:
             info = await streams_api.update(self._js, stream, timeout=timeout)
         except StreamNotFoundError as err:
-            raise _bucket_not_found(config.bucket, err) from err
+            raise bucket_not_found(config.bucket, err) from err
+        except ApiError as err:
+            raise retold(err, context=self._context(config.bucket)) from err
         return KeyValue(self._js, info)
 
     async def create_or_update(
@@ -128,7 +140,7 @@ class KeyValueManager:
         try:
             await streams_api.delete(self._js.api, kv_stream_name(bucket), timeout=timeout)
         except StreamNotFoundError as err:
-            raise _bucket_not_found(bucket, err) from err
+            raise bucket_not_found(bucket, err) from err
 
     def names(self, *, timeout: Duration | NotGiven = NOT_GIVEN) -> Pager[str]:
         """Iterate the names of the buckets (``async for``); ``await`` gives the first page."""
@@ -174,21 +186,25 @@ class KeyValueManager:
                 self._js.api, kv_stream_name(bucket), timeout=timeout
             )
         except StreamNotFoundError as err:
-            raise _bucket_not_found(bucket, err) from err
+            raise bucket_not_found(bucket, err) from err
         if info.config.max_msgs_per_subject < 1:
             raise BucketNotFoundError(
                 404,
                 10059,
-                "not a bucket",
+                f"{bucket!r} is not a bucket",
                 context=f"stream {info.config.name!r} keeps no history per key",
             )
         return info
 
+    async def _existing(self, bucket: str, *, timeout: Duration | NotGiven) -> StreamConfig | None:
+        """The configuration of an existing bucket, or ``None`` if it cannot be read."""
+        try:
+            info = await streams_api.fetch_info(
+                self._js.api, kv_stream_name(bucket), timeout=timeout
+            )
+        except JsmError:
+            return None
+        return info.config
 
-def _bucket_not_found(bucket: str, err: StreamNotFoundError) -> BucketNotFoundError:
-    return BucketNotFoundError(
-        err.code,
-        err.err_code,
-        "bucket not found",
-        context=f"bucket {bucket!r}; create it with js.kv.create(KeyValueConfig(bucket=...))",
-    )
+    def _context(self, bucket: str) -> str:
+        return f"bucket {bucket!r} {self._js.api.subjects.describe()}"

@@ -18,6 +18,8 @@ import anyio
 
 from jsm._constants import KV_WATCH_BUFFER
 from jsm._errors_base import ClosedError, InvalidNameError, JsmError, JsmTimeoutError
+from jsm._generated_errors import ConsumerNotFoundError, StreamNotFoundError
+from jsm.kv._errors import raise_if_gone
 from jsm.kv._read import operation_of
 from jsm.models import ConsumerInfoResponse, DeliverPolicy, KeyValueEntry
 from jsm.subjects import check_kv_key
@@ -52,7 +54,9 @@ class KeyWatcher:
     """Entries of the watched keys as they change; ``None`` once when the initial values are done.
 
     Made by :meth:`jsm.KeyValue.watch`; use ``async with`` and iterate. Leaving the
-    block stops the watch and removes its consumer.
+    block stops the watch and removes its consumer. A bucket that is missing, or deleted
+    while watched, raises :class:`~jsm.errors.BucketNotFoundError` (from ``async with``
+    or from the iteration).
     """
 
     def __init__(
@@ -108,7 +112,11 @@ class KeyWatcher:
         if self._entered:
             raise ClosedError("this watcher was already entered; call watch() again")
         self._entered = True
-        await self._ordered.__aenter__()
+        try:
+            await self._ordered.__aenter__()
+        except (StreamNotFoundError, ConsumerNotFoundError) as err:
+            await raise_if_gone(self._js.api, self._bucket, err)
+            raise
         if not self._updates_only:
             try:
                 await self._check_empty()
@@ -155,7 +163,11 @@ class KeyWatcher:
             if self._initial_done and not self._marker_sent:
                 self._marker_sent = True
                 return None
-            msg = await self._ordered.__anext__()
+            try:
+                msg = await self._ordered.__anext__()
+            except (StreamNotFoundError, ConsumerNotFoundError) as err:
+                await raise_if_gone(self._js.api, self._bucket, err)
+                raise
             entry = self._entry(msg)
             if entry is None:
                 continue

@@ -50,11 +50,13 @@ async def purge_orphans(store: ObjectStore, *, older_than: timedelta) -> int:
         nuid = subject[len(prefix) :]
         if nuid in live:
             continue
+        context = f"object store {bucket!r}"
         try:
             if store.cached_info.config.allow_direct:
-                last = await direct_get(api, stream, None, last_by_subject=subject)
+                last = await direct_get(api, stream, None, last_by_subject=subject, context=context)
             else:
-                last = await api_get(api, stream, StreamMsgGetRequest(last_by_subj=subject))
+                request = StreamMsgGetRequest(last_by_subj=subject)
+                last = await api_get(api, stream, request, context=context)
         except NoMessageFoundError:
             continue
         if last.time > cutoff:

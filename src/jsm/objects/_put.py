@@ -18,6 +18,7 @@ from jsm._errors_base import NoStreamError
 from jsm._generated_errors import StreamNotFoundError
 from jsm.models.objects import ObjectInfo, ObjectMetaOptions, digest_value
 from jsm.objects import _wire
+from jsm.objects._errors import raise_if_gone
 from jsm.objects._window import AckWindow
 from jsm.subjects import object_chunk_subject
 
@@ -49,14 +50,15 @@ async def put_chunks(
     ``sha`` is the hash the chunks update as they are produced (see ``_source``).
 
     Raises:
-        ApiError | NoStreamError | JsmTimeoutError | JsmConnectionError: the put failed
-            (its chunks were purged).
+        ObjectStoreNotFoundError: the bucket is missing.
+        ApiError | JsmTimeoutError | JsmConnectionError: the put failed (its chunks were
+            purged).
     """
     api = store._js.api
     nuid = _wire.new_nuid()
     subject = object_chunk_subject(store.bucket, nuid)
     ack_timeout = api.deadline(timeout) - anyio.current_time()
-    context = f"object {name!r} in bucket {store.bucket!r}"
+    context = f"object {name!r} in object store {store.bucket!r}"
     size = count = 0
     window = AckWindow(
         api,
@@ -102,6 +104,6 @@ async def put_chunks(
                 subject,
             )
         if isinstance(err, StreamNotFoundError | NoStreamError):
-            raise store._bucket_error(err) from err
+            await raise_if_gone(api, store.bucket, err)
         raise
     return ObjectInfo.model_validate(info.model_dump() | {"mtime": datetime.now(UTC)})

@@ -14,11 +14,19 @@ from typing import TYPE_CHECKING, Final
 import anyio
 import pydantic
 
-from jsm._errors_base import InvalidNameError, JsmError, UnexpectedReplyError
+from jsm._errors_base import (
+    InvalidNameError,
+    JetStreamUnavailableError,
+    JsmError,
+    NoStreamError,
+    ObjectStoreNotFoundError,
+    UnexpectedReplyError,
+)
 from jsm._generated_errors import NoMessageFoundError, StreamNotFoundError
 from jsm._options import NOT_GIVEN, Duration, NotGiven
 from jsm.models import StreamMsgGetRequest, StreamPurgeRequest, StreamPurgeResponse
 from jsm.models.objects import ObjectInfo
+from jsm.objects._errors import raise_if_gone
 from jsm.publish import publish_once
 from jsm.streams._api import fetch_info
 from jsm.streams.messages import api_get, direct_get
@@ -82,19 +90,24 @@ async def read_meta(
 
     Raises:
         UnexpectedReplyError: the stored metadata is not valid object info JSON.
-        StreamNotFoundError: the bucket's stream is missing.
+        ObjectStoreNotFoundError: the bucket is missing.
     """
     stream = object_stream_name(bucket)
     subject = object_meta_subject(bucket, name)
+    context = f"object {name!r} in object store {bucket!r}"
     try:
         if direct:
-            stored = await direct_get(api, stream, None, last_by_subject=subject, timeout=timeout)
-        else:
-            stored = await api_get(
-                api, stream, StreamMsgGetRequest(last_by_subj=subject), timeout=timeout
+            stored = await direct_get(
+                api, stream, None, last_by_subject=subject, timeout=timeout, context=context
             )
+        else:
+            request = StreamMsgGetRequest(last_by_subj=subject)
+            stored = await api_get(api, stream, request, timeout=timeout, context=context)
     except NoMessageFoundError:
         return None
+    except (StreamNotFoundError, JetStreamUnavailableError) as err:
+        await raise_if_gone(api, bucket, err)
+        raise
     return info_from_stored(stored)
 
 
@@ -130,16 +143,20 @@ async def publish_meta(
 
     Raises:
         ApiError: the stream refused it (e.g. the bucket is sealed or full).
-        NoStreamError: the bucket's stream is missing.
+        ObjectStoreNotFoundError: the bucket is missing.
     """
-    await publish_once(
-        api,
-        object_meta_subject(info.bucket, info.name),
-        info.to_wire_json(),
-        headers=ROLLUP_HEADERS,
-        timeout=timeout,
-        context=f"object {info.name!r} in bucket {info.bucket!r}",
-    )
+    try:
+        await publish_once(
+            api,
+            object_meta_subject(info.bucket, info.name),
+            info.to_wire_json(),
+            headers=ROLLUP_HEADERS,
+            timeout=timeout,
+            context=f"object {info.name!r} in object store {info.bucket!r}",
+        )
+    except (StreamNotFoundError, NoStreamError) as err:
+        await raise_if_gone(api, info.bucket, err)
+        raise
 
 
 async def purge_subject(
@@ -148,16 +165,20 @@ async def purge_subject(
     """Remove every message on ``subject`` from the bucket's stream; return how many.
 
     Raises:
-        StreamNotFoundError: the bucket's stream is missing.
+        ObjectStoreNotFoundError: the bucket is missing.
     """
     stream = object_stream_name(bucket)
-    reply = await api.request(
-        f"STREAM.PURGE.{stream}",
-        StreamPurgeRequest(filter=subject),
-        StreamPurgeResponse,
-        timeout=timeout,
-        context=f"object store {bucket!r}",
-    )
+    try:
+        reply = await api.request(
+            f"STREAM.PURGE.{stream}",
+            StreamPurgeRequest(filter=subject),
+            StreamPurgeResponse,
+            timeout=timeout,
+            context=f"object store {bucket!r}",
+        )
+    except StreamNotFoundError as err:
+        await raise_if_gone(api, bucket, err)
+        raise
     return reply.purged
 
 
@@ -167,7 +188,7 @@ async def purge_chunks(
     """Remove an object's chunks (``$O.<bucket>.C.<nuid>``); return how many went.
 
     Raises:
-        StreamNotFoundError: the bucket's stream is missing.
+        ObjectStoreNotFoundError: the bucket is missing.
     """
     return await purge_subject(api, bucket, object_chunk_subject(bucket, nuid), timeout=timeout)
 
@@ -188,7 +209,7 @@ async def remove_orphan_chunks(api: ApiClient, bucket: str, nuid: str, *, within
                 info = await fetch_info(
                     api, stream, subjects_filter=subject, timeout=max(0.5, within)
                 )
-            except StreamNotFoundError:
+            except (StreamNotFoundError, ObjectStoreNotFoundError):
                 return
             except JsmError as err:
                 logger.warning("could not purge the chunks of a failed put on %s: %s", subject, err)

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from jsm._errors_base import InvalidOptionError, ObjectStoreNotFoundError
-from jsm._generated_errors import StreamNotFoundError
+from jsm._bucket_errors import retold
+from jsm._errors_base import ApiError, InvalidOptionError, JsmError
+from jsm._generated_errors import StreamNameExistError, StreamNotFoundError
 from jsm._options import NOT_GIVEN, Duration, NotGiven
 from jsm.models import DiscardPolicy, StoreCompression, StreamConfig
 from jsm.models.objects import ObjectStoreConfig, ObjectStoreStatus
+from jsm.objects._errors import store_context, store_exists, store_not_found
 from jsm.objects.store import ObjectStore
 from jsm.streams import _api
 from jsm.subjects import check_bucket_name, object_stream_name
@@ -89,10 +91,17 @@ class ObjectStoreManager:
         Raises:
             InvalidNameError: the bucket name is not ``[A-Za-z0-9_-]+``.
             InvalidOptionError: a setting out of range.
-            StreamNameExistError: the bucket exists with another configuration.
+            StreamNameExistError: the bucket exists with other settings; the message lists
+                them by their ObjectStoreConfig names (asked ≠ existing).
         """
         stream = object_stream_config(config)
-        info = await _api.create(self._js, stream, timeout=timeout)
+        try:
+            info = await _api.create(self._js, stream, timeout=timeout)
+        except StreamNameExistError as err:
+            existing = await self._existing(config.bucket, timeout=timeout)
+            raise store_exists(config.bucket, err, stream, existing) from err
+        except ApiError as err:
+            raise retold(err, context=store_context(self._js.api, config.bucket)) from err
         return ObjectStore(self._js, config.bucket, info)
 
     async def update(
@@ -108,7 +117,9 @@ class ObjectStoreManager:
         try:
             info = await _api.update(self._js, stream, timeout=timeout)
         except StreamNotFoundError as err:
-            raise _not_found(config.bucket, err) from err
+            raise store_not_found(config.bucket, err) from err
+        except ApiError as err:
+            raise retold(err, context=store_context(self._js.api, config.bucket)) from err
         return ObjectStore(self._js, config.bucket, info)
 
     async def get(self, bucket: str, /, *, timeout: Duration | NotGiven = NOT_GIVEN) -> ObjectStore:
@@ -142,7 +153,12 @@ class ObjectStoreManager:
         """
         current = await self._info(bucket, timeout=timeout)
         config = current.config.with_changes(sealed=True)
-        info = await _api.update(self._js, config, timeout=timeout)
+        try:
+            info = await _api.update(self._js, config, timeout=timeout)
+        except StreamNotFoundError as err:
+            raise store_not_found(bucket, err) from err
+        except ApiError as err:
+            raise retold(err, context=store_context(self._js.api, bucket)) from err
         return ObjectStoreStatus.from_stream_info(bucket, info)
 
     async def delete(self, bucket: str, /, *, timeout: Duration | NotGiven = NOT_GIVEN) -> None:
@@ -155,7 +171,7 @@ class ObjectStoreManager:
         try:
             await _api.delete(self._js.api, object_stream_name(bucket), timeout=timeout)
         except StreamNotFoundError as err:
-            raise _not_found(bucket, err) from err
+            raise store_not_found(bucket, err) from err
 
     async def names(self, *, timeout: Duration | NotGiven = NOT_GIVEN) -> AsyncGenerator[str]:
         """Yield the name of every object-store bucket."""
@@ -177,13 +193,12 @@ class ObjectStoreManager:
         try:
             return await _api.fetch_info(self._js.api, object_stream_name(bucket), timeout=timeout)
         except StreamNotFoundError as err:
-            raise _not_found(bucket, err) from err
+            raise store_not_found(bucket, err) from err
 
-
-def _not_found(bucket: str, err: StreamNotFoundError) -> ObjectStoreNotFoundError:
-    return ObjectStoreNotFoundError(
-        err.code,
-        err.err_code,
-        err.description,
-        context=f"object store {bucket!r}; create it with js.objects.create",
-    )
+    async def _existing(self, bucket: str, *, timeout: Duration | NotGiven) -> StreamConfig | None:
+        """The configuration of an existing bucket, or ``None`` if it cannot be read."""
+        try:
+            info = await _api.fetch_info(self._js.api, object_stream_name(bucket), timeout=timeout)
+        except JsmError:
+            return None
+        return info.config

@@ -7,7 +7,7 @@ whole object has hashed to its stored SHA-256 digest, otherwise
 :class:`~jsm.errors.DigestMismatchError` is raised and :attr:`ObjectReader.verified`
 stays false, flagging what was read as not the object. If the chunks stop coming
 because the object was replaced or deleted meanwhile, :class:`~jsm.errors.ObjectNotFoundError`
-is raised the same way.
+is raised the same way (:class:`~jsm.errors.ObjectStoreNotFoundError` if the whole bucket went).
 """
 
 from __future__ import annotations
@@ -19,7 +19,9 @@ import anyio
 
 from jsm._constants import OBJECT_CHUNK_SIZE, OBJECT_READ_BUFFER_BYTES, ORDERED_MAX_MESSAGES
 from jsm._errors_base import ClosedError, DigestMismatchError, ObjectNotFoundError
+from jsm._generated_errors import ConsumerNotFoundError, StreamNotFoundError
 from jsm.models.objects import digest_value
+from jsm.objects._errors import raise_if_gone
 from jsm.streams._api import fetch_info
 from jsm.subjects import object_chunk_subject, object_stream_name
 
@@ -68,7 +70,11 @@ class ObjectReader:
             filter_subjects=[object_chunk_subject(info.bucket, info.nuid)],
             max_messages=buffered,
         )
-        await consumer.__aenter__()
+        try:
+            await consumer.__aenter__()
+        except (StreamNotFoundError, ConsumerNotFoundError) as err:
+            await raise_if_gone(self._store._js.api, info.bucket, err)
+            raise
         self._consumer = consumer
         return self
 
@@ -100,10 +106,15 @@ class ObjectReader:
             self._verify(info)
             raise StopAsyncIteration
         while True:
-            with anyio.move_on_after(self._store._js.timeout.total_seconds()):
-                msg = await anext(consumer)
-                break
-            await self._check_chunks_remain(info)
+            try:
+                with anyio.move_on_after(self._store._js.timeout.total_seconds()):
+                    msg = await anext(consumer)
+                    break
+                await self._check_chunks_remain(info)
+            except (StreamNotFoundError, ConsumerNotFoundError) as err:
+                self._done = True
+                await raise_if_gone(self._store._js.api, info.bucket, err)
+                raise
         data = msg.data
         self._hash.update(data)
         self.received += len(data)

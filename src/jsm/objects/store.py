@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 import anyio
 import anyio.to_thread
 
+from jsm._bucket_errors import retold
 from jsm._constants import (
     CLEANUP_TIMEOUT,
     OBJECT_CHUNK_SIZE,
@@ -27,17 +28,17 @@ from jsm._constants import (
     OBJECT_ORPHAN_AGE,
 )
 from jsm._errors_base import (
+    ApiError,
+    InvalidNameError,
     InvalidOptionError,
     JetStreamUnavailableError,
     JsmError,
     JsmTimeoutError,
-    NoStreamError,
     ObjectExistsError,
     ObjectLinkError,
     ObjectNotFoundError,
-    ObjectStoreNotFoundError,
 )
-from jsm._generated_errors import StreamNotFoundError
+from jsm._generated_errors import ConsumerNotFoundError, StreamNotFoundError
 from jsm._options import NOT_GIVEN, Duration, NotGiven, to_timedelta
 from jsm.consumers.manager import ConsumerManager
 from jsm.models import AckPolicy, ConsumerConfig, DeliverPolicy
@@ -49,6 +50,7 @@ from jsm.models.objects import (
     ObjectStoreStatus,
 )
 from jsm.objects import _wire
+from jsm.objects._errors import raise_if_gone, store_context, store_not_found
 from jsm.objects._orphans import purge_orphans
 from jsm.objects._put import put_chunks
 from jsm.objects._source import chunks_of
@@ -274,7 +276,13 @@ class ObjectStore:
                     f"{link.bucket!r}; open that bucket with js.objects.get({link.bucket!r})"
                 )
             if link.bucket != store.bucket:
-                store = await self._js.objects.get(link.bucket)
+                try:
+                    store = await self._js.objects.get(link.bucket)
+                except InvalidNameError as err:  # metadata another client wrote
+                    raise ObjectLinkError(
+                        f"{current!r} in bucket {store.bucket!r} links to {link.bucket!r}, "
+                        "which is not a bucket name"
+                    ) from err
             try:
                 target = await store.info(link.name)
             except ObjectNotFoundError as err:
@@ -464,13 +472,19 @@ class ObjectStore:
         try:
             consumer = await ConsumerManager(self._js, self._stream).add(config, timeout=timeout)
         except StreamNotFoundError as err:
-            raise self._bucket_error(err) from err
+            raise store_not_found(self._bucket, err) from err
+        except ApiError as err:
+            raise retold(err, context=store_context(self._js.api, self._bucket)) from err
         try:
             remaining = consumer.cached_info.num_pending
             while remaining > 0:
-                batch = await consumer.fetch(
-                    min(remaining, OBJECT_LIST_BATCH), max_wait=self._js.timeout
-                )
+                try:
+                    batch = await consumer.fetch(
+                        min(remaining, OBJECT_LIST_BATCH), max_wait=self._js.timeout
+                    )
+                except (StreamNotFoundError, ConsumerNotFoundError) as err:
+                    await self._raise_if_gone(err)
+                    raise
                 if not batch:
                     raise JsmTimeoutError(
                         f"listing bucket {self._bucket!r}: {remaining} entries did not arrive"
@@ -503,44 +517,30 @@ class ObjectStore:
         age = to_timedelta(older_than, name="older_than")
         try:
             return await purge_orphans(self, older_than=age)
-        except StreamNotFoundError as err:
-            raise self._bucket_error(err) from err
+        except (StreamNotFoundError, JetStreamUnavailableError) as err:
+            await self._raise_if_gone(err)
+            raise
 
     # ------------------------------------------------------------------ helpers
 
     async def _read_meta(
         self, name: str, *, timeout: Duration | NotGiven = NOT_GIVEN
     ) -> ObjectInfo | None:
-        try:
-            return await _wire.read_meta(
-                self._js.api,
-                self._bucket,
-                name,
-                direct=self._info.config.allow_direct,
-                timeout=timeout,
-            )
-        except StreamNotFoundError as err:
-            raise self._bucket_error(err) from err
-        except JetStreamUnavailableError:
-            await self._stream_info(timeout=timeout)  # a deleted bucket raises here
-            raise
+        direct = self._info.config.allow_direct
+        return await _wire.read_meta(
+            self._js.api, self._bucket, name, direct=direct, timeout=timeout
+        )
 
     async def _publish_meta(self, info: ObjectInfo, *, timeout: Duration | NotGiven) -> None:
-        try:
-            await _wire.publish_meta(self._js.api, info, timeout=timeout)
-        except (StreamNotFoundError, NoStreamError) as err:
-            raise self._bucket_error(err) from err
+        await _wire.publish_meta(self._js.api, info, timeout=timeout)
 
     async def _stream_info(self, *, timeout: Duration | NotGiven) -> StreamInfo:
         try:
             return await fetch_info(self._js.api, self._stream, timeout=timeout)
         except StreamNotFoundError as err:
-            raise self._bucket_error(err) from err
+            raise store_not_found(self._bucket, err) from err
+        except ApiError as err:
+            raise retold(err, context=store_context(self._js.api, self._bucket)) from err
 
-    def _bucket_error(self, err: StreamNotFoundError | NoStreamError) -> ObjectStoreNotFoundError:
-        context = f"object store {self._bucket!r}; create it with js.objects.create"
-        if isinstance(err, StreamNotFoundError):
-            return ObjectStoreNotFoundError(
-                err.code, err.err_code, err.description, context=context
-            )
-        return ObjectStoreNotFoundError(404, 10059, "stream not found", context=context)
+    async def _raise_if_gone(self, err: JsmError) -> None:
+        await raise_if_gone(self._js.api, self._bucket, err)

@@ -11,8 +11,13 @@ from typing import TYPE_CHECKING, Self
 
 from jsm._constants import ORDERED_MAX_MESSAGES
 from jsm._errors_base import ClosedError
-from jsm._generated_errors import NoMessageFoundError, StreamNotFoundError
+from jsm._generated_errors import (
+    ConsumerNotFoundError,
+    NoMessageFoundError,
+    StreamNotFoundError,
+)
 from jsm.models import DeliverPolicy, StreamMsgGetRequest
+from jsm.objects._errors import raise_if_gone
 from jsm.objects._wire import info_from_json
 from jsm.streams.messages import api_get
 from jsm.subjects import object_stream_name
@@ -31,6 +36,8 @@ class ObjectWatcher:
     """Object infos as they change: ``async with store.watch() as updates: async for info in updates``.
 
     ``None`` is yielded once, when the initial values are done (not with ``updates_only``).
+    A bucket that is missing, or deleted while watched, raises
+    :class:`~jsm.errors.ObjectStoreNotFoundError` (from ``async with`` or the iteration).
     """
 
     def __init__(
@@ -71,7 +78,11 @@ class ObjectWatcher:
             deliver_policy=policy,
             max_messages=ORDERED_MAX_MESSAGES,
         )
-        await consumer.__aenter__()
+        try:
+            await consumer.__aenter__()
+        except (StreamNotFoundError, ConsumerNotFoundError) as err:
+            await raise_if_gone(store._js.api, store.bucket, err)
+            raise
         self._consumer = consumer
         return self
 
@@ -98,7 +109,11 @@ class ObjectWatcher:
         if consumer is None:
             raise StopAsyncIteration
         while True:
-            msg = await anext(consumer)
+            try:
+                msg = await anext(consumer)
+            except (StreamNotFoundError, ConsumerNotFoundError) as err:
+                await raise_if_gone(self._store._js.api, self._store.bucket, err)
+                raise
             if not self._initial_done and msg.metadata.num_pending == 0:
                 self._initial_done = True
                 self._marker_due = True
@@ -117,9 +132,11 @@ class ObjectWatcher:
                 store._js.api,
                 store.stream_name,
                 StreamMsgGetRequest(last_by_subj=subject),
+                context=f"object store {store.bucket!r}",
             )
         except NoMessageFoundError:
             return False
         except StreamNotFoundError as err:
-            raise store._bucket_error(err) from err
+            await raise_if_gone(store._js.api, store.bucket, err)
+            raise
         return True
