@@ -11,6 +11,7 @@ import pytest
 
 import jsm
 from jsm.errors import InvalidOptionError, JsmTimeoutError, NoServiceRespondersError
+from jsm.services.endpoint import REPLY_NOT_SENT
 from tests.integration.consumer_helpers import eventually
 
 if TYPE_CHECKING:
@@ -199,7 +200,7 @@ async def test_stop_after_the_connection_closed_under_a_request(
         release.set()
         await svc.stop(timeout=5)  # the reply cannot go out; stopping still completes
         assert svc.in_flight == 0 and not svc.is_running
-        assert svc.stats().endpoints[0].last_error.startswith("500:ClosedError")
+        assert svc.stats().endpoints[0].last_error == f"500:{REPLY_NOT_SENT}"
     with pytest.raises(JsmTimeoutError):
         await pending
 

@@ -14,7 +14,7 @@ from pydantic import BaseModel
 import jsm
 from jsm.errors import InvalidNameError, InvalidOptionError
 from jsm.services._checks import SEMVER, check_service_name, check_version
-from jsm.services.endpoint import encode_reply
+from jsm.services._handlers import encode_reply
 
 if TYPE_CHECKING:
     from jsm.services import Request

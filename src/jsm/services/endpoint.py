@@ -1,108 +1,43 @@
-"""A service endpoint: its handler (raw, bytes or a pydantic model), its reply rules and stats."""
+"""A service endpoint: its handler, its reply and error rules, and its stats (ADR-32).
+
+What a handler takes and returns is decided (and checked) by
+:mod:`jsm.services._handlers` when the endpoint is made. Here a request is run: a
+payload that does not parse answers 400 with what is wrong with it; a
+:class:`~jsm.errors.ServiceError` answers its own code and text; any other exception
+answers 500 with a generic description and is logged with its traceback, so nothing of
+the service's internals reaches the caller or ``$SRV.STATS``.
+"""
 
 from __future__ import annotations
 
-import inspect
 import logging
 import time
-import typing
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
-from jsm._errors_base import (
-    ClosedError,
-    InvalidOptionError,
-    JsmConnectionError,
-    JsmError,
-    ServiceError,
-)
-from jsm.models._base import Model
+from jsm._errors_base import ClosedError, JsmConnectionError, JsmError, ServiceError
 from jsm.models.services import EndpointInfo, EndpointStats
+from jsm.services._handlers import check_return, encode_reply, parser_of
 from jsm.services.request import ServiceRequest
 
 if TYPE_CHECKING:
     from jsm._transport import NatsMsg, Transport
 
-__all__ = ["Endpoint", "Handler"]
+__all__ = ["INTERNAL_ERROR", "REPLY_NOT_SENT", "Endpoint", "Handler"]
 
 logger = logging.getLogger(__name__)
 
 Handler = Callable[[Any], Awaitable[Any]]
 """An async function taking a :class:`ServiceRequest`, ``bytes`` or a pydantic model."""
 
+INTERNAL_ERROR: Final = "internal error"
+"""The description a caller (and ``$SRV.STATS``) gets when a handler fails unexpectedly;
+the exception itself goes to the ``jsm.services.endpoint`` logger."""
 
-def _as_is(request: ServiceRequest) -> object:
-    return request
-
-
-def _payload(request: ServiceRequest) -> object:
-    return request.data
-
-
-def _parser_of(handler: Handler, name: str) -> Callable[[ServiceRequest], object]:
-    """Decide from the handler's one parameter annotation what it receives."""
-    if not inspect.iscoroutinefunction(handler):
-        raise InvalidOptionError(
-            f"the handler of endpoint {name!r} must be an async function (async def)"
-        )
-    params = list(inspect.signature(handler).parameters.values())
-    if len(params) != 1 or params[0].kind not in (
-        inspect.Parameter.POSITIONAL_ONLY,
-        inspect.Parameter.POSITIONAL_OR_KEYWORD,
-    ):
-        raise InvalidOptionError(
-            f"the handler of endpoint {name!r} must take exactly one positional parameter "
-            "(a ServiceRequest, bytes, or a pydantic model)"
-        )
-    if params[0].annotation is inspect.Parameter.empty:
-        return _as_is
-    try:
-        annotation = typing.get_type_hints(handler).get(params[0].name)
-    except (NameError, TypeError) as err:
-        # An annotation imported only for type checking: raw requests and bytes are known
-        # by name; a model must be importable at run time to parse the payload.
-        text = params[0].annotation
-        last = text.rsplit(".", 1)[-1] if isinstance(text, str) else ""
-        if last in ("ServiceRequest", "Request"):
-            return _as_is
-        if last == "bytes":
-            return _payload
-        raise InvalidOptionError(
-            f"cannot resolve the parameter annotation of endpoint {name!r}'s handler ({err}); "
-            "define its model at module level"
-        ) from err
-    if annotation is None or annotation is ServiceRequest:
-        return _as_is
-    if annotation is bytes:
-        return _payload
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        model = annotation
-        return lambda request: model.model_validate_json(request.data)
-    raise InvalidOptionError(
-        f"the handler of endpoint {name!r} takes {annotation!r}; annotate its parameter with "
-        "ServiceRequest, bytes or a pydantic model"
-    )
-
-
-def encode_reply(result: object) -> bytes:
-    """Turn what a handler returned into the reply payload."""
-    if result is None:
-        return b""
-    if isinstance(result, bytes):
-        return result
-    if isinstance(result, str):
-        return result.encode()
-    if isinstance(result, Model):
-        return result.to_wire_json()
-    if isinstance(result, BaseModel):
-        return result.model_dump_json(by_alias=True).encode()
-    if isinstance(result, bytearray | memoryview):
-        return bytes(result)
-    raise TypeError(
-        f"the handler returned {type(result).__name__}; return bytes, str, a pydantic model or None"
-    )
+REPLY_NOT_SENT: Final = "the reply could not be sent: the connection is closed or was lost"
+"""The error ``$SRV.STATS`` records when the connection failed under a finished handler."""
 
 
 def _describe_validation(err: ValidationError) -> str:
@@ -111,6 +46,14 @@ def _describe_validation(err: ValidationError) -> str:
         where = ".".join(str(part) for part in item["loc"])
         problems.append(f"{where}: {item['msg']}" if where else str(item["msg"]))
     return f"invalid {err.title}: " + "; ".join(problems)
+
+
+def _chosen(err: ServiceError) -> tuple[int, str] | None:
+    """The code and text a ServiceError asks for, if they can go in the reply headers."""
+    code, description = err.code, err.description
+    if isinstance(code, bool) or not isinstance(code, int) or not isinstance(description, str):
+        return None
+    return code, description
 
 
 class Endpoint:
@@ -138,7 +81,8 @@ class Endpoint:
         queue_group: str,
         metadata: dict[str, str],
     ) -> None:
-        self._parse = _parser_of(handler, name)
+        self._parse = parser_of(handler, name)
+        check_return(handler, name)
         self._handler = handler
         self.name = name
         """The endpoint's name (unique within its service)."""
@@ -201,21 +145,39 @@ class Endpoint:
         self.processing_time += time.perf_counter_ns() - started
 
     async def _run(self, request: ServiceRequest) -> tuple[int, str] | None:
+        """Run the handler; return the error to answer with, or ``None`` if all went well."""
         try:
-            result = await self._handler(self._parse(request))
-            if not request.has_responded:
-                await request.respond(encode_reply(result))
-        except ServiceError as err:
-            return err.code, err.description
-        except ValidationError as err:
+            argument = self._parse(request)
+        except ValidationError as err:  # the caller's payload: say what is wrong with it
             return 400, _describe_validation(err)
-        except (ClosedError, JsmConnectionError) as err:  # the reply cannot go out
-            logger.debug("endpoint %s: %s", self.name, err)
-            return 500, f"{type(err).__name__}: {err}"
-        except Exception as err:
-            logger.warning("endpoint %s: handler failed", self.name, exc_info=True)
-            return 500, f"{type(err).__name__}: {err}"
+        except Exception:
+            return self._failed(request)
+        try:
+            result = await self._handler(argument)
+            if request.has_responded:
+                return None
+            payload = encode_reply(result)
+        except ServiceError as err:
+            return _chosen(err) or self._failed(request)
+        except Exception:
+            return self._failed(request)
+        try:
+            await request.respond(payload)
+        except (ClosedError, JsmConnectionError) as err:
+            logger.debug("endpoint %s: reply on %s not sent: %s", self.name, request.subject, err)
+            return 500, REPLY_NOT_SENT
         return None
+
+    def _failed(self, request: ServiceRequest) -> tuple[int, str]:
+        """Log the exception being handled, with its traceback; answer a generic 500."""
+        logger.error(
+            "endpoint %r: the handler failed on %r; the caller gets 500 %r",
+            self.name,
+            request.subject,
+            INTERNAL_ERROR,
+            exc_info=True,
+        )
+        return 500, INTERNAL_ERROR
 
     def __repr__(self) -> str:
         return f"<Endpoint {self.name!r} subject={self.subject!r} queue_group={self.queue_group!r}>"

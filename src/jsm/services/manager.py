@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 
 import anyio
 from pydantic import BaseModel, ValidationError
+from pydantic_core import PydanticSerializationError
 
 from jsm._constants import (
     SERVICE_DISCOVERY_QUIET,
@@ -30,8 +31,8 @@ from jsm._options import NOT_GIVEN, Duration, NotGiven, duration_seconds, to_tim
 from jsm._transport import NatsClient, NoRespondersError, Transport, next_msg, unsubscribe
 from jsm.models.services import ServiceInfo, ServicePing, ServiceStats
 from jsm.services._checks import check_service_name
-from jsm.services.endpoint import encode_reply
-from jsm.services.request import ERROR_CODE_HEADER, ERROR_HEADER
+from jsm.services._handlers import encode_reply
+from jsm.services.request import ERROR_CODE_HEADER, ERROR_HEADER, check_headers
 from jsm.services.service import Service, StatsHandler
 from jsm.subjects import check_subject, service_subject
 
@@ -270,16 +271,26 @@ class ServiceManager:
             JsmTimeoutError: no reply in time.
             UnexpectedReplyError: the reply does not parse as ``response``.
             InvalidNameError: ``subject`` is not a publishable subject.
+            InvalidOptionError: a payload, ``response`` or ``headers`` of the wrong type.
         """
         check_subject(subject, allow_wildcards=False, what="service subject")
+        check_headers(headers)
+        if response is not None and not (
+            isinstance(response, type) and issubclass(response, BaseModel)
+        ):
+            raise InvalidOptionError(
+                f"response must be a pydantic model class (got {response!r}); "
+                "leave it out to get the reply's bytes"
+            )
         seconds = duration_seconds(
             self._timeout if isinstance(timeout, NotGiven) else timeout, name="timeout"
         )
         try:
             data = encode_reply(payload)
-        except TypeError as err:
+        except (TypeError, PydanticSerializationError) as err:
             raise InvalidOptionError(
-                f"payload must be bytes, str, a pydantic model or None (got {type(payload).__name__})"
+                "payload must be bytes, str, a pydantic model (that serialises to JSON) or "
+                f"None (got {type(payload).__name__}: {err})"
             ) from err
         try:
             msg = await self._transport.request(subject, data, timeout=seconds, headers=headers)
@@ -303,7 +314,10 @@ class ServiceManager:
 
 
 def raise_for_error(msg: NatsMsg, subject: str) -> None:
-    """Raise :class:`ServiceRequestError` if ``msg`` carries service error headers."""
+    """Raise :class:`ServiceRequestError` if ``msg`` carries service error headers.
+
+    A code that is not a number (from a misbehaving service) counts as 500.
+    """
     headers = msg.headers
     if not headers:
         return

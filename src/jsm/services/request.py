@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from jsm._errors_base import InvalidOptionError
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
-
     from jsm._transport import Transport
 
-__all__ = ["ERROR_CODE_HEADER", "ERROR_HEADER", "Request", "ServiceRequest"]
+__all__ = ["ERROR_CODE_HEADER", "ERROR_HEADER", "Request", "ServiceRequest", "check_headers"]
 
 ERROR_HEADER = "Nats-Service-Error"
 ERROR_CODE_HEADER = "Nats-Service-Error-Code"
@@ -56,16 +55,23 @@ class ServiceRequest:
         """Send the reply.
 
         Raises:
-            InvalidOptionError: the request was answered already.
+            InvalidOptionError: the request was answered already, or ``data`` is not bytes
+                or ``headers`` not a dict of strings.
             ClosedError: the connection is closed.
         """
+        if not isinstance(data, bytes | bytearray | memoryview):
+            raise InvalidOptionError(
+                f"reply data must be bytes (got {type(data).__name__}); encode text with "
+                ".encode(), or return it from the handler"
+            )
+        check_headers(headers)
         if self._responded:
             raise InvalidOptionError(
                 f"the request on {self.subject!r} was answered already; answer once"
             )
         self._responded = True
         if self.reply:
-            await self._transport.publish(self.reply, data, headers=headers)
+            await self._transport.publish(self.reply, bytes(data), headers=headers)
 
     async def error(
         self,
@@ -80,8 +86,16 @@ class ServiceRequest:
         The endpoint counts it as an error in its stats.
 
         Raises:
-            InvalidOptionError: the request was answered already.
+            InvalidOptionError: the request was answered already, or ``code`` is not an
+                integer or ``description`` not a string.
         """
+        if isinstance(code, bool) or not isinstance(code, int):
+            raise InvalidOptionError(f"an error code is an integer such as 404 (got {code!r})")
+        if not isinstance(description, str):
+            raise InvalidOptionError(
+                f"an error description is a string (got {type(description).__name__})"
+            )
+        check_headers(headers)
         all_headers = dict(headers or {})
         description = one_line(description)
         all_headers[ERROR_HEADER] = description
@@ -91,6 +105,20 @@ class ServiceRequest:
 
     def __repr__(self) -> str:
         return f"<ServiceRequest subject={self.subject!r} {len(self.data)} bytes>"
+
+
+def check_headers(headers: Mapping[str, str] | None) -> None:
+    """Check headers are a mapping of strings to strings, before they reach the wire.
+
+    Raises:
+        InvalidOptionError: another shape.
+    """
+    if headers is None:
+        return
+    if not isinstance(headers, Mapping) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in headers.items()
+    ):
+        raise InvalidOptionError(f"headers must map strings to strings (got {headers!r})")
 
 
 def one_line(text: str) -> str:

@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 import anyio
+import pydantic_core
 from pydantic import BaseModel
 
 from jsm._constants import (
@@ -308,10 +309,12 @@ class Service(_Endpoints):
 
     def _stats_data(self, handler: StatsHandler, entry: EndpointStats) -> object:
         try:
-            return _json_data(handler(entry))
+            data = _json_data(handler(entry))
+            pydantic_core.to_json(data)  # what cannot be sent would silence $SRV.STATS
         except Exception:  # a faulty stats handler must not silence $SRV.STATS
             logger.warning("service %s: stats handler failed", self._name, exc_info=True)
             return None
+        return data
 
     def reset(self) -> None:
         """Zero every endpoint's counters; ``started`` becomes now."""
