@@ -276,3 +276,26 @@ async def test_stats_data_that_cannot_be_sent_does_not_silence_stats(
     async with svc.run():
         [stats] = await js.services.stats(unique_name, svc.id, timeout=10)
     assert stats.endpoints[0].data is None
+
+
+async def test_payloads_over_the_servers_limit_are_refused_before_the_wire(
+    js: jsm.Manager, unique_name: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    limit = js.nc.max_payload
+    svc = js.services.add(unique_name, "1.0.0")
+
+    @svc.endpoint("big", subject=f"{unique_name}.big")
+    async def big(data: bytes) -> bytes:
+        return b"x" * (limit + 1)
+
+    caplog.set_level(logging.ERROR, logger=ENDPOINT_LOGGER)
+    async with svc.run():
+        with pytest.raises(errors.InvalidOptionError, match="max_payload"):
+            await js.services.request(f"{unique_name}.big", b"x" * (limit + 1), timeout=10)
+        with pytest.raises(errors.ServiceRequestError) as caught:
+            await js.services.request(f"{unique_name}.big", timeout=10)
+        [stats] = await js.services.stats(unique_name, svc.id, timeout=10)
+    assert (caught.value.code, caught.value.description) == (500, INTERNAL_ERROR)
+    assert stats.endpoints[0].last_error == "500:internal error"
+    [record] = endpoint_records(caplog)
+    assert record.exc_info is not None and "max_payload" in str(record.exc_info[1])

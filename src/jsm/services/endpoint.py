@@ -17,7 +17,13 @@ from typing import TYPE_CHECKING, Any, Final
 
 from pydantic import ValidationError
 
-from jsm._errors_base import ClosedError, JsmConnectionError, JsmError, ServiceError
+from jsm._errors_base import (
+    ClosedError,
+    InvalidOptionError,
+    JsmConnectionError,
+    JsmError,
+    ServiceError,
+)
 from jsm.models.services import EndpointInfo, EndpointStats
 from jsm.services._handlers import check_return, encode_reply, parser_of
 from jsm.services.request import ServiceRequest
@@ -166,6 +172,8 @@ class Endpoint:
         except (ClosedError, JsmConnectionError) as err:
             logger.debug("endpoint %s: reply on %s not sent: %s", self.name, request.subject, err)
             return 500, REPLY_NOT_SENT
+        except InvalidOptionError:  # a reply over max_payload
+            return self._failed(request)
         return None
 
     def _failed(self, request: ServiceRequest) -> tuple[int, str]:

@@ -32,7 +32,12 @@ from jsm._transport import NatsClient, NoRespondersError, Transport, next_msg, u
 from jsm.models.services import ServiceInfo, ServicePing, ServiceStats
 from jsm.services._checks import check_service_name
 from jsm.services._handlers import encode_reply
-from jsm.services.request import ERROR_CODE_HEADER, ERROR_HEADER, check_headers
+from jsm.services.request import (
+    ERROR_CODE_HEADER,
+    ERROR_HEADER,
+    check_headers,
+    check_payload,
+)
 from jsm.services.service import Service, StatsHandler
 from jsm.subjects import check_subject, service_subject
 
@@ -271,7 +276,8 @@ class ServiceManager:
             JsmTimeoutError: no reply in time.
             UnexpectedReplyError: the reply does not parse as ``response``.
             InvalidNameError: ``subject`` is not a publishable subject.
-            InvalidOptionError: a payload, ``response`` or ``headers`` of the wrong type.
+            InvalidOptionError: a payload, ``response`` or ``headers`` of the wrong type, or
+                a payload over the server's max_payload.
         """
         check_subject(subject, allow_wildcards=False, what="service subject")
         check_headers(headers)
@@ -292,6 +298,7 @@ class ServiceManager:
                 "payload must be bytes, str, a pydantic model (that serialises to JSON) or "
                 f"None (got {type(payload).__name__}: {err})"
             ) from err
+        check_payload(data, self._transport.max_payload, what="request")
         try:
             msg = await self._transport.request(subject, data, timeout=seconds, headers=headers)
         except NoRespondersError as err:

@@ -10,7 +10,14 @@ from jsm._errors_base import InvalidOptionError
 if TYPE_CHECKING:
     from jsm._transport import Transport
 
-__all__ = ["ERROR_CODE_HEADER", "ERROR_HEADER", "Request", "ServiceRequest", "check_headers"]
+__all__ = [
+    "ERROR_CODE_HEADER",
+    "ERROR_HEADER",
+    "Request",
+    "ServiceRequest",
+    "check_headers",
+    "check_payload",
+]
 
 ERROR_HEADER = "Nats-Service-Error"
 ERROR_CODE_HEADER = "Nats-Service-Error-Code"
@@ -55,8 +62,8 @@ class ServiceRequest:
         """Send the reply.
 
         Raises:
-            InvalidOptionError: the request was answered already, or ``data`` is not bytes
-                or ``headers`` not a dict of strings.
+            InvalidOptionError: the request was answered already, ``data`` is not bytes or
+                is over the server's max_payload, or ``headers`` is not a dict of strings.
             ClosedError: the connection is closed.
         """
         if not isinstance(data, bytes | bytearray | memoryview):
@@ -64,6 +71,7 @@ class ServiceRequest:
                 f"reply data must be bytes (got {type(data).__name__}); encode text with "
                 ".encode(), or return it from the handler"
             )
+        check_payload(data, self._transport.max_payload, what="reply")
         check_headers(headers)
         if self._responded:
             raise InvalidOptionError(
@@ -119,6 +127,18 @@ def check_headers(headers: Mapping[str, str] | None) -> None:
         isinstance(k, str) and isinstance(v, str) for k, v in headers.items()
     ):
         raise InvalidOptionError(f"headers must map strings to strings (got {headers!r})")
+
+
+def check_payload(data: bytes | bytearray | memoryview, limit: int, *, what: str) -> None:
+    """Check a payload fits in one message of the server's ``max_payload``.
+
+    Raises:
+        InvalidOptionError: it does not.
+    """
+    if len(data) > limit:
+        raise InvalidOptionError(
+            f"the {what} is {len(data)} bytes; the server takes at most {limit} (its max_payload)"
+        )
 
 
 def one_line(text: str) -> str:

@@ -72,7 +72,11 @@ class _Endpoints:
         queue_group: str | None = None,
         metadata: Mapping[str, str] | None = None,
     ) -> Callable[[Handler], Handler]:
-        """Decorate an async handler to serve endpoint ``name`` (see :meth:`add_endpoint`)."""
+        """Decorate an async handler to serve endpoint ``name`` (see :meth:`add_endpoint`).
+
+        Raises:
+            InvalidOptionError: a handler of the wrong shape (raised by the decoration).
+        """
 
         def register(handler: Handler) -> Handler:
             self.add_endpoint(
@@ -96,11 +100,14 @@ class _Endpoints:
 
         ``handler`` is an async function taking a :class:`ServiceRequest` (or no
         annotation), ``bytes``, or a pydantic model parsed from the JSON payload; it
-        returns bytes, str, a pydantic model or ``None`` (an empty reply).
+        returns bytes, str, a pydantic model or ``None`` (an empty reply). A
+        :class:`ServiceError` it raises answers with its code and text; any other
+        exception answers ``500 internal error`` and is logged with its traceback.
 
         Raises:
             InvalidNameError: a bad endpoint name, subject or queue group.
-            InvalidOptionError: a duplicate name or subject, a handler of the wrong shape,
+            InvalidOptionError: a duplicate name or subject, a handler of the wrong shape
+                (a return annotation that is not bytes, str, a model or None included),
                 or the service is running already.
         """
         check_service_name(name, kind="endpoint")
