@@ -55,7 +55,7 @@ from jsm.streams.messages import api_get, direct_get
 from jsm.subjects import check_kv_key
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Awaitable, Sequence
 
     from jsm.manager import Manager
     from jsm.models import StreamInfo
@@ -384,13 +384,13 @@ class KeyValue:
                 raise
             raise stale_revision(self._bucket, key, revision, err) from err
 
-    async def _publish(
+    def _publish(
         self, key: str, value: bytes, headers: dict[str, str] | None, timeout: Duration | NotGiven
-    ) -> int:
-        subject = self._put_prefix + key
-        return await write(
+    ) -> Awaitable[int]:
+        # No coroutine of its own: a put is one await deep, as it is the hot path.
+        return write(
             self._js.api,
-            subject,
+            self._put_prefix + key,
             value,
             headers,
             timeout,
