@@ -7,8 +7,9 @@ leader change or missed heartbeats, and asks the server whether the consumer sti
 exists when nobody answers. Messages reach the caller through a bounded memory object
 stream. Faults no re-pull can fix (consumer deleted, a push consumer, a refused
 request) end the iteration with a typed error, after the buffered messages. Leaving the
-block stops everything and unsubscribes; :meth:`MessageStream.drain` stops pulling and
-lets the buffer run out first.
+block (or :meth:`MessageStream.stop`) stops pulling and releases the messages not yet
+handed out, so the server redelivers them at once; :meth:`MessageStream.drain` stops
+pulling and hands the buffer out first (see :mod:`jsm.consumers._buffer`).
 """
 
 from __future__ import annotations
@@ -27,8 +28,8 @@ from jsm._errors_base import (
     JsmTimeoutError,
     MissedHeartbeatError,
 )
-from jsm._transport import status_of, unsubscribe_shielded
-from jsm.consumers.message import Msg
+from jsm._transport import status_of
+from jsm.consumers._buffer import DeliveryBuffer
 from jsm.consumers.pull import Status, classify, pending_of
 from jsm.models import PullRequest
 
@@ -38,10 +39,10 @@ if TYPE_CHECKING:
     from types import TracebackType
 
     from anyio.abc import TaskGroup
-    from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStream
-    from nats.aio.subscription import Subscription
+    from anyio.streams.memory import MemoryObjectReceiveStream
 
     from jsm._transport import NatsMsg
+    from jsm.consumers.message import Msg
     from jsm.consumers.pull import PullTarget
 
 __all__ = ["ConsumeSettings", "MessageStream", "receive"]
@@ -99,8 +100,10 @@ class ConsumeSettings:
 class MessageStream:
     """Messages of a pull consumer, pulled continuously: ``async for msg in messages``.
 
-    Made by :meth:`jsm.Consumer.consume`; use it as ``async with``. Iteration ends
-    normally after :meth:`drain`; a fault no re-pull can fix raises from ``__anext__``
+    Made by :meth:`jsm.Consumer.consume`; use it as ``async with``. Leaving the block
+    (break, an exception, cancellation) or :meth:`stop` ends it at once and releases
+    the messages received but not handed out yet; :meth:`drain` ends it after handing
+    them out. A fault no re-pull can fix raises from ``__anext__``
     (:class:`~jsm.errors.ConsumerNotFoundError` when the consumer is deleted,
     :class:`~jsm.errors.WrongConsumerTypeError`, :class:`~jsm.errors.ClosedError`, …).
     """
@@ -115,7 +118,7 @@ class MessageStream:
         self._target = target
         self._settings = settings
         self._check_consumer = check_consumer
-        self._send: MemoryObjectSendStream[Msg]
+        self._buffer: DeliveryBuffer
         self._recv: MemoryObjectReceiveStream[Msg]
         self._pending_msgs = 0
         self._pending_bytes = 0
@@ -128,7 +131,6 @@ class MessageStream:
         self._reconnects = target.transport.reconnects
         self._no_responders = False
         self._error: JsmError | None = None
-        self._sub: Subscription | None = None
         self._tg: TaskGroup | None = None
         # The loop's own scope: cancelling the task group's would cancel the caller's
         # code too, which runs inside it between __aenter__ and __aexit__.
@@ -140,23 +142,28 @@ class MessageStream:
         """How many received messages wait in the buffer for the iteration."""
         return self._buffered_msgs
 
+    @property
+    def released(self) -> int:
+        """How many received messages were released (nak) on stop instead of handed out."""
+        return self._buffer.released if self._entered else 0
+
     # ------------------------------------------------------------------ lifecycle
 
     async def __aenter__(self) -> Self:
         if self._entered:
             raise ClosedError("this consume() was already entered; call consume() again")
-        self._entered = True
         settings = self._settings
         bound = settings.max_messages if settings.max_bytes is None else BYTES_MODE_BUFFER
-        self._send, self._recv = anyio.create_memory_object_stream[Msg](bound)
         transport = self._target.transport
+        buffer = DeliveryBuffer(transport, bound, ack_none=self._target.ack_none)
         self._inbox = transport.new_inbox()
         try:
-            self._sub = await transport.subscribe(self._inbox, callback=self._on_msg)
+            buffer.sub = await transport.subscribe(self._inbox, callback=self._on_msg)
         except BaseException:
-            self._send.close()
-            self._recv.close()
+            buffer.close()
             raise
+        self._buffer, self._recv = buffer, buffer.recv
+        self._entered = True
         self._last_seen = anyio.current_time()
         self._tg = anyio.create_task_group()
         await self._tg.__aenter__()
@@ -170,28 +177,36 @@ class MessageStream:
         tb: TracebackType | None,
     ) -> None:
         try:
-            await self._unsubscribe()
+            await self.stop()
             tg, self._tg = self._tg, None
             if tg is not None:
                 tg.cancel_scope.cancel()
                 await tg.__aexit__(None, None, None)
         finally:
-            self._send.close()
-            self._recv.close()
+            self._buffer.close()
+
+    async def stop(self) -> None:
+        """Stop now: no more pulls, and the iteration ends at its next step.
+
+        Messages received but not handed out yet are released: nak'd without delay, so
+        the server redelivers them at once, to this or another worker (dropped for an
+        ``AckPolicy.NONE`` consumer). Messages already handed out are the caller's to
+        acknowledge. Leaving the ``async with`` block stops too.
+        """
+        self._loop_scope.cancel()
+        if self._entered:
+            await self._buffer.stop()
+            self._buffered_msgs = self._buffered_bytes = 0
 
     async def drain(self) -> None:
-        """Stop pulling; iteration yields what is buffered, then ends.
+        """Stop pulling; the iteration hands out every message received, then ends.
 
-        Messages the server sends after this are not received; unacknowledged ones
-        are redelivered after their ack wait.
+        Messages the server sent before it saw the end of interest are received too.
+        Leaving the block before the iteration ends releases the rest, as :meth:`stop`.
         """
-        await self._unsubscribe()
         self._loop_scope.cancel()
-        self._send.close()
-
-    async def _unsubscribe(self) -> None:
-        sub, self._sub = self._sub, None
-        await unsubscribe_shielded(sub)
+        if self._tg is not None:
+            self._buffer.drain(self._tg)
 
     # ------------------------------------------------------------------ iteration
 
@@ -256,28 +271,23 @@ class MessageStream:
             logger.debug("pulls on %r lost: %s %s", self._target.consumer, status, description)
 
     async def _deliver(self, msg: Msg) -> None:
+        if self._buffer.releasing:
+            await self._buffer.put(msg)  # released: the loop is stopping
+            return
         self._pending_msgs = max(0, self._pending_msgs - 1)
         self._buffered_msgs += 1
         if self._settings.max_bytes is not None:
             size = _size(msg)
             self._pending_bytes = max(0, self._pending_bytes - size)
             self._buffered_bytes += size
-        try:
-            self._send.send_nowait(msg)
-        except anyio.WouldBlock:
-            # Only after pulls were re-sent while older ones were still live.
-            try:
-                await self._send.send(msg)
-            except (anyio.BrokenResourceError, anyio.ClosedResourceError):
-                return
-        except (anyio.BrokenResourceError, anyio.ClosedResourceError):
-            return
+        # Waits for room only after pulls were re-sent while older ones were still live.
+        await self._buffer.put(msg)
 
     def _fail(self, error: JsmError) -> None:
         if self._error is None:
             self._error = error
         self._loop_scope.cancel()
-        self._send.close()
+        self._buffer.send.close()
 
     # ------------------------------------------------------------------ the pull loop
 
