@@ -45,8 +45,12 @@ async def _take_first(messages: jsm.MessageStream) -> jsm.Msg:
 
 
 async def _leave(worker: jsm.Consumer, how: str) -> jsm.MessageStream:
-    """Consume one message, let the others fill the buffer, and leave the way ``how`` says."""
-    consume = worker.consume(max_messages=COUNT)
+    """Consume one message, let the others fill the buffer, and leave the way ``how`` says.
+
+    The loop asks for more than there is, so its pull request is still open when it ends:
+    a release must not hand the messages back into it.
+    """
+    consume = worker.consume(max_messages=2 * COUNT)
     if how == "break":
         async with consume as messages:
             async for msg in messages:

@@ -11,8 +11,12 @@ two ways, as nats.go's Stop and Drain do:
 * **drain** removes interest but lets what the server already sent reach the buffer;
   the caller's loop ends once the buffer is empty.
 
-Both first remove interest with a round trip (UNSUB, then PING/PONG), so messages still
-on their way are caught too. The pull loop and push bookkeeping stay with their owners.
+Interest ends first, with a round trip (UNSUB, then PING/PONG), and the naks go out
+after it: a nak sent while one of our pull requests is still open would have the server
+redeliver the message into that request, which nobody reads any more. Once our UNSUB is
+processed, the server itself queues for redelivery a message it can no longer deliver
+here (``didNotDeliver`` in nats-server's consumer.go). The pull loop and push
+bookkeeping stay with their owners.
 """
 
 from __future__ import annotations
@@ -85,6 +89,8 @@ class DeliveryBuffer:
     __slots__ = (
         "_drain_done",
         "_draining",
+        "_held",
+        "_stopped",
         "ack_none",
         "recv",
         "released",
@@ -103,6 +109,10 @@ class DeliveryBuffer:
         self.sub: Subscription | None = None
         self.releasing = False
         self.released = 0
+        # Messages nobody will see, kept until interest has ended (at most what the
+        # server had been asked for or pushed before the loop ended).
+        self._held: list[Msg] = []
+        self._stopped = False
         self._draining = False
         self._drain_done = anyio.Event()
 
@@ -112,7 +122,7 @@ class DeliveryBuffer:
         self.recv.close()
 
     async def put(self, msg: Msg) -> None:
-        """Hand a delivered message to the loop, or release it once stopping (callback side)."""
+        """Hand a delivered message to the loop (callback side); hold it once stopping."""
         if not self.releasing:
             try:
                 self.send.send_nowait(msg)
@@ -125,8 +135,10 @@ class DeliveryBuffer:
                     pass
             except (anyio.BrokenResourceError, anyio.ClosedResourceError):
                 pass
-        # Stopping, or the loop has ended on an error: nobody will see this message.
-        self.released += await release([msg], ack_none=self.ack_none)
+        if self._stopped:  # interest has ended: nothing can come back here
+            self.released += await release([msg], ack_none=self.ack_none)
+        elif not self.ack_none:
+            self._held.append(msg)
 
     def drain(self, tg: TaskGroup) -> None:
         """Remove interest; the loop gets what was sent so far, then ends."""
@@ -146,23 +158,31 @@ class DeliveryBuffer:
             self.send.close()
 
     async def stop(self) -> None:
-        """Remove interest and release what the loop has not handed out; the loop ends."""
+        """End interest, then release what the loop has not handed out; the loop ends."""
         self.releasing = True
         with anyio.move_on_after(CLEANUP_TIMEOUT, shield=True):
             # Taking the buffer also frees a callback waiting for room in it.
-            self.released += await release(self._take_all(), ack_none=self.ack_none)
+            self._hold(self._take_all())
             if self._draining:
                 await self._drain_done.wait()
             sub, self.sub = self.sub, None
             if sub is not None:
                 await end_subscription(self.transport, sub, wait=not self.ack_none)
-            self.released += await release(self._take_all(), ack_none=self.ack_none)
         sub, self.sub = self.sub, None
-        if sub is not None:  # the deadline passed first
+        if sub is not None:  # the deadline came first
             await end_subscription(self.transport, sub, wait=False)
+        self._stopped = True
         self.send.close()
+        self._hold(self._take_all())
+        held, self._held = self._held, []
+        with anyio.move_on_after(CLEANUP_TIMEOUT, shield=True):
+            self.released += await release(held, ack_none=self.ack_none)
         if self.released:
             logger.debug("released %d messages the loop had not handed out", self.released)
+
+    def _hold(self, msgs: list[Msg]) -> None:
+        if not self.ack_none:
+            self._held += msgs
 
     def _take_all(self) -> list[Msg]:
         taken: list[Msg] = []

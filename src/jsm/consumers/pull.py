@@ -4,7 +4,8 @@ A pull is a publish of a :class:`~jsm.models.PullRequest` to
 ``$JS.API.CONSUMER.MSG.NEXT.<stream>.<consumer>`` (domain / prefix mapped) with an
 inbox as reply. The server answers with messages and ends with a status message; what
 each status means is decided once, in :func:`classify`, for ``fetch`` here and for the
-continuous loop in :mod:`jsm.consumers.consume`.
+continuous loop in :mod:`jsm.consumers.consume`. A ``fetch`` that ends without returning
+its messages (cancelled, or failed) releases them, as leaving ``consume()`` does.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import anyio
 
-from jsm._constants import HEARTBEAT_TOLERANCE
+from jsm._constants import CLEANUP_TIMEOUT, HEARTBEAT_TOLERANCE
 from jsm._errors_base import (
     InvalidOptionError,
     JsmError,
@@ -24,9 +25,12 @@ from jsm._errors_base import (
 )
 from jsm._generated_errors import ConsumerNotFoundError
 from jsm._transport import status_of, unsubscribe_shielded
+from jsm.consumers._buffer import end_subscription, release
 from jsm.consumers.message import Msg
 
 if TYPE_CHECKING:
+    from nats.aio.subscription import Subscription
+
     from jsm._transport import NatsMsg, Transport
     from jsm.models import PullRequest
 
@@ -157,6 +161,7 @@ class _Collector:
         self.target = target
         self.batch = batch
         self.msgs: list[Msg] = []
+        self.late: list[Msg] = []
         self.done = anyio.Event()
         self.error: JsmError | None = None
         self.no_responders = False
@@ -164,13 +169,17 @@ class _Collector:
 
     async def on_msg(self, msg: NatsMsg) -> None:
         self.last_seen = anyio.current_time()
-        if self.done.is_set():
-            return
         status = status_of(msg)
         if status is None:
-            self.msgs.append(self.target.wrap(msg))
+            wrapped = self.target.wrap(msg)
+            if self.done.is_set():  # the fetch is over: released once interest has ended
+                self.late.append(wrapped)
+                return
+            self.msgs.append(wrapped)
             if len(self.msgs) >= self.batch:
                 self.done.set()
+            return
+        if self.done.is_set():
             return
         kind = classify(*status)
         if kind is Status.HEARTBEAT:
@@ -205,11 +214,34 @@ async def fetch_batch(
     try:
         await transport.publish(target.next_subject, request.to_wire_json(), reply=inbox)
         await _wait(collector, wait, heartbeat)
-    finally:
-        await unsubscribe_shielded(sub)
+    except BaseException:
+        await _abandon(collector, sub, keep=False)
+        raise
     if collector.error is not None:
+        await _abandon(collector, sub, keep=False)
         raise collector.error
+    if collector.done.is_set():
+        await unsubscribe_shielded(sub)  # the pull is over: nothing more is on its way
+    else:
+        await _abandon(collector, sub, keep=True)  # the wait ran out before the pull did
     return collector.msgs, collector.no_responders
+
+
+async def _abandon(collector: _Collector, sub: Subscription, *, keep: bool) -> None:
+    """End a pull early; release what arrives from now on, and what arrived unless ``keep``.
+
+    Interest ends before the naks go out, so none is redelivered into this pull.
+    """
+    collector.done.set()
+    target = collector.target
+    with anyio.move_on_after(CLEANUP_TIMEOUT, shield=True):
+        await end_subscription(target.transport, sub, wait=not target.ack_none)
+    await end_subscription(target.transport, sub, wait=False)  # if the deadline came first
+    leftover = collector.late if keep else collector.msgs + collector.late
+    with anyio.move_on_after(CLEANUP_TIMEOUT, shield=True):
+        released = await release(leftover, ack_none=target.ack_none)
+    if released:
+        logger.debug("fetch on %r ended early; released %d", target.consumer, released)
 
 
 async def _wait(collector: _Collector, wait: float, heartbeat: float | None) -> None:

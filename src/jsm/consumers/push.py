@@ -6,7 +6,9 @@ an idle heartbeat carrying ``Nats-Consumer-Stalled``), and watches idle heartbea
 silence longer than the tolerance is logged, since the server recreates nothing for a
 push consumer. Messages reach the caller through a bounded memory object stream; when
 it is full, the callback waits, so flow-control replies wait too and the server slows
-down rather than overrunning the client.
+down rather than overrunning the client. Leaving the block (or ``stop()``) releases the
+messages not handed out yet; ``drain()`` hands them out first
+(:mod:`jsm.consumers._buffer`).
 """
 
 from __future__ import annotations
@@ -19,8 +21,9 @@ import anyio
 from jsm._constants import HEARTBEAT_TOLERANCE, PUSH_BUFFER
 from jsm._errors_base import ClosedError, InvalidOptionError, WrongConsumerTypeError
 from jsm._options import NotGiven
-from jsm._transport import status_of, unsubscribe_shielded
+from jsm._transport import status_of
 from jsm.consumers._api import context_of
+from jsm.consumers._buffer import DeliveryBuffer
 from jsm.consumers.consume import receive
 from jsm.consumers.message import Msg
 from jsm.models import AckPolicy
@@ -29,8 +32,7 @@ if TYPE_CHECKING:
     from types import TracebackType
 
     from anyio.abc import TaskGroup
-    from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStream
-    from nats.aio.subscription import Subscription
+    from anyio.streams.memory import MemoryObjectReceiveStream
 
     from jsm._transport import NatsMsg, Transport
     from jsm.consumers.consumer import Consumer
@@ -84,8 +86,10 @@ def open_push(
 class PushStream:
     """Messages a push consumer delivers: ``async for msg in messages``.
 
-    Use as ``async with``; leaving the block unsubscribes. Iteration ends after
-    :meth:`drain`, or raises :class:`~jsm.errors.ClosedError` if the connection closes.
+    Use as ``async with``. Leaving the block (break, an exception, cancellation) or
+    :meth:`stop` unsubscribes and releases the messages received but not handed out
+    yet; :meth:`drain` hands them out first. Iteration raises
+    :class:`~jsm.errors.ClosedError` if the connection closes.
     """
 
     def __init__(
@@ -106,9 +110,8 @@ class PushStream:
         self._ack_none = ack_none
         self._where = where
         self._bound = bound
-        self._send: MemoryObjectSendStream[Msg]
+        self._buffer: DeliveryBuffer
         self._recv: MemoryObjectReceiveStream[Msg]
-        self._sub: Subscription | None = None
         self._tg: TaskGroup | None = None
         self._watch_scope = anyio.CancelScope()
         self._last_seen = 0.0
@@ -117,19 +120,24 @@ class PushStream:
         self.flow_control_replies = 0
         """How many flow-control requests were answered (for tests and metrics)."""
 
+    @property
+    def released(self) -> int:
+        """How many received messages were released (nak) on stop instead of handed out."""
+        return self._buffer.released if self._entered else 0
+
     async def __aenter__(self) -> Self:
         if self._entered:
             raise ClosedError("this push() was already entered; call push() again")
-        self._entered = True
-        self._send, self._recv = anyio.create_memory_object_stream[Msg](self._bound)
+        buffer = DeliveryBuffer(self._transport, self._bound, ack_none=self._ack_none)
         try:
-            self._sub = await self._transport.subscribe(
+            buffer.sub = await self._transport.subscribe(
                 self._subject, queue=self._queue, callback=self._on_msg
             )
         except BaseException:
-            self._send.close()
-            self._recv.close()
+            buffer.close()
             raise
+        self._buffer, self._recv = buffer, buffer.recv
+        self._entered = True
         self._last_seen = anyio.current_time()
         self._tg = anyio.create_task_group()
         await self._tg.__aenter__()
@@ -144,24 +152,34 @@ class PushStream:
         tb: TracebackType | None,
     ) -> None:
         try:
-            await self._unsubscribe()
+            await self.stop()
             tg, self._tg = self._tg, None
             if tg is not None:
                 tg.cancel_scope.cancel()
                 await tg.__aexit__(None, None, None)
         finally:
-            self._send.close()
-            self._recv.close()
+            self._buffer.close()
+
+    async def stop(self) -> None:
+        """Unsubscribe now; the iteration ends at its next step.
+
+        Messages received but not handed out yet are released: nak'd without delay, so
+        the server redelivers them at once, to another member of the queue group or
+        to the next subscriber (dropped for an ``AckPolicy.NONE`` consumer). Messages
+        already handed out are the caller's to acknowledge.
+        """
+        self._watch_scope.cancel()
+        if self._entered:
+            await self._buffer.stop()
 
     async def drain(self) -> None:
-        """Stop receiving; iteration yields what is buffered, then ends."""
-        await self._unsubscribe()
-        self._watch_scope.cancel()
-        self._send.close()
+        """Stop receiving; the iteration hands out every message received, then ends.
 
-    async def _unsubscribe(self) -> None:
-        sub, self._sub = self._sub, None
-        await unsubscribe_shielded(sub)
+        Messages the server sent before it saw the unsubscribe are received too.
+        """
+        self._watch_scope.cancel()
+        if self._tg is not None:
+            self._buffer.drain(self._tg)
 
     def __aiter__(self) -> Self:
         if not self._entered:
@@ -192,10 +210,7 @@ class PushStream:
                 msg.reply,
                 ack_none=self._ack_none,
             )
-            try:
-                await self._send.send(wrapped)
-            except (anyio.BrokenResourceError, anyio.ClosedResourceError):
-                return
+            await self._buffer.put(wrapped)
             return
         if status[0] != "100":
             logger.debug("status %s %s on push %s", status[0], status[1], self._where)
