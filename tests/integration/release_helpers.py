@@ -24,10 +24,11 @@ async def long_ack_wait_worker(
     ack_policy: jsm.AckPolicy = jsm.AckPolicy.EXPLICIT,
     count: int = COUNT,
     storage: jsm.StorageType = jsm.StorageType.MEMORY,
+    replicas: int = 1,
     **fields: object,
 ) -> jsm.Consumer:
     """A stream holding ``count`` messages and a durable consumer 'w' with a 5-minute ack wait."""
-    stream = await make_stream(js, name, storage=storage)
+    stream = await make_stream(js, name, storage=storage, replicas=replicas)
     await publish(js, f"{name}.a", count)
     config = jsm.ConsumerConfig.model_validate(
         {"durable_name": "w", "ack_policy": ack_policy, "ack_wait": ACK_WAIT} | fields

@@ -117,6 +117,32 @@ async def test_leaving_consume_releases_the_buffer_to_other_workers(
     assert messages.released == COUNT - 1
 
 
+async def test_leaving_consume_releases_the_buffer_in_a_cluster(
+    cjs: jsm.Manager, unique_name: str
+) -> None:
+    """The naks travel to the consumer's leader after the end of interest, on another node."""
+    worker = await long_ack_wait_worker(cjs, unique_name, replicas=3, storage=jsm.StorageType.FILE)
+    await _move_leader_off(cjs, worker)
+    messages = await _leave(worker, "break")
+    await assert_redelivered_at_once(worker, list(range(2, COUNT + 1)))
+    assert messages.released == COUNT - 1
+
+
+async def _move_leader_off(js: jsm.Manager, worker: jsm.Consumer) -> None:
+    """Make a node other than the one ``js`` is connected to lead the consumer."""
+    here = js.nc._server_info["server_name"]  # nats-py keeps the server's INFO here
+    consumers = (await js.streams.get(worker.stream_name)).consumers
+
+    async def led_elsewhere() -> bool:
+        cluster = (await worker.info()).cluster
+        leader = cluster.leader if cluster is not None else None
+        if leader == here:
+            await consumers.leader_stepdown(worker.name)
+        return leader is not None and leader != here
+
+    await eventually(led_elsewhere, within=60)
+
+
 async def test_messages_handed_out_stay_with_the_user(js: jsm.Manager, unique_name: str) -> None:
     """A message the loop handed out is not released: the user acks it, even after leaving."""
     worker = await long_ack_wait_worker(js, unique_name)

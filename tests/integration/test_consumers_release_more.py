@@ -83,11 +83,11 @@ async def test_leaving_push_releases_its_buffer_to_the_queue_group(
 ) -> None:
     pushed = await _push_worker(js, unique_name)
     messages = await _leave_push(pushed, how)
-    assert messages.released == COUNT - 1
     got = await _push_receive_all(pushed, COUNT - 1)
     assert sorted(m.metadata.sequence.stream for m in got) == list(range(2, COUNT + 1))
     assert {m.metadata.num_delivered for m in got} == {2}
     assert (await pushed.info()).num_ack_pending == 0
+    assert messages.released == COUNT - 1
 
 
 async def test_push_drain_hands_out_everything_received(js: jsm.Manager, unique_name: str) -> None:
