@@ -286,3 +286,28 @@ async def discard(sub: Subscription) -> None:
             await sub._conn._send_unsubscribe(sub._id)
         except nats.errors.Error:
             logger.debug("unsubscribe of %s failed", sub.subject)
+
+
+async def end_interest(sub: Subscription, *, timeout: float) -> bool:
+    """Unsubscribe at the server, keeping the callback running until it was handed what
+    the server sent before; ``False`` if that was not confirmed within ``timeout`` seconds.
+
+    :func:`discard` drops the subscription afterwards. nats-py's ``Subscription.drain``
+    confirms with a flush, and a flush cancelled or timed out leaves its PONG future
+    queued: when the PONG comes, setting it fails and breaks the read loop (nats-py 2.16).
+    Here a request that the server answers with no-responders is the round trip: it is
+    answered after the UNSUB was processed, and it may be cancelled safely.
+    """
+    conn = sub._conn
+    if conn.is_closed or sub._id not in conn._subs:
+        return False
+    try:
+        await conn._send_unsubscribe(sub._id)
+        await conn.request(conn.new_inbox(), b"", timeout=timeout)
+    except nats.errors.NoRespondersError:
+        pass
+    except nats.errors.Error as err:
+        logger.debug("end of interest in %s not confirmed: %s", sub.subject, err)
+        return False
+    await sub._pending_queue.join()
+    return True

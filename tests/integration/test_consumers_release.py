@@ -7,6 +7,9 @@ its pulls' waits proves the first one released them (nak) rather than stranding 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import os
+import signal
 from typing import TYPE_CHECKING
 
 import anyio
@@ -24,7 +27,7 @@ from tests.integration.release_helpers import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Awaitable, Callable
+    from collections.abc import Awaitable, Callable, Iterator
 
     from jsm.testing import NatsServer
 
@@ -249,3 +252,51 @@ def _disconnected(js: jsm.Manager) -> Callable[[], Awaitable[bool]]:
         return not js.nc.is_connected
 
     return check
+
+
+async def test_leaving_while_the_server_is_frozen_does_not_hang(
+    nats_server_fresh: NatsServer, unique_name: str
+) -> None:
+    """A server that stops answering (SIGSTOP) but keeps the connection open: leaving is
+    bounded, and the naks reach the server once it runs again."""
+    async with jsm.connect(nats_server_fresh.client_url) as js:
+        worker = await long_ack_wait_worker(js, unique_name)
+        with _frozen(nats_server_fresh) as freeze:
+            with anyio.fail_after(30):  # a guard against a hang, not a measurement
+                async with worker.consume(max_messages=2 * COUNT) as messages:
+                    await _take_first(messages)
+                    freeze()
+            assert messages.released == COUNT - 1
+        await assert_redelivered_at_once(worker, list(range(2, COUNT + 1)))
+
+
+async def test_drain_while_the_server_is_frozen_ends_without_error(
+    nats_server_fresh: NatsServer, unique_name: str
+) -> None:
+    async with jsm.connect(nats_server_fresh.client_url) as js:
+        worker = await long_ack_wait_worker(js, unique_name)
+        with _frozen(nats_server_fresh) as freeze:
+            with anyio.fail_after(60):  # nats-py gives up its round trip after 10 s
+                async with worker.consume(max_messages=2 * COUNT) as messages:
+                    await _take_first(messages)
+                    freeze()
+                    await messages.drain()
+                    rest = [msg async for msg in messages]
+        assert len(rest) == COUNT - 1
+        for msg in rest:
+            await msg.ack_sync()
+
+
+@contextlib.contextmanager
+def _frozen(server: NatsServer) -> Iterator[Callable[[], None]]:
+    """Yield a function that freezes ``server`` (SIGSTOP); it runs again on the way out."""
+    pid = server.pid
+    assert pid is not None
+
+    def freeze() -> None:
+        os.kill(pid, signal.SIGSTOP)
+
+    try:
+        yield freeze
+    finally:
+        os.kill(pid, signal.SIGCONT)

@@ -11,8 +11,8 @@ two ways, as nats.go's Stop and Drain do:
 * **drain** removes interest but lets what the server already sent reach the buffer;
   the caller's loop ends once the buffer is empty.
 
-Interest ends first, with a round trip (UNSUB, then PING/PONG), and the naks go out
-after it: a nak sent while one of our pull requests is still open would have the server
+Interest ends first, with a round trip (UNSUB, then a request the server answers with
+no-responders), and the naks go out after it: a nak sent while one of our pull requests is still open would have the server
 redeliver the message into that request, which nobody reads any more. Once our UNSUB is
 processed, the server itself queues for redelivery a message it can no longer deliver
 here (``didNotDeliver`` in nats-server's consumer.go). The pull loop and push
@@ -22,14 +22,13 @@ bookkeeping stay with their owners.
 from __future__ import annotations
 
 import logging
-import math
 from typing import TYPE_CHECKING
 
 import anyio
 
 from jsm._constants import CLEANUP_TIMEOUT
 from jsm._errors_base import JsmError
-from jsm._transport import discard, drain
+from jsm._transport import discard, end_interest
 from jsm.consumers.message import Msg
 
 if TYPE_CHECKING:
@@ -65,19 +64,16 @@ async def release(msgs: Iterable[Msg], *, ack_none: bool) -> int:
     return count
 
 
-async def end_subscription(
-    transport: Transport, sub: Subscription, *, wait: bool, timeout: float = math.inf
-) -> None:
-    """Remove interest and drop the subscription; shielded, and never left behind.
+async def end_subscription(transport: Transport, sub: Subscription, *, wait: bool) -> None:
+    """Remove interest and drop the subscription, which is gone even if this is cancelled.
 
     With ``wait``, what the server sent before it saw the unsubscribe still reaches the
-    callback first (within ``timeout``; skipped while disconnected, since then nothing
-    is on its way and the round trip would only stall).
+    callback first (the round trip bounded by ``CLEANUP_TIMEOUT``); not while
+    disconnected, since then nothing is on its way and the round trip would only stall.
     """
     try:
         if wait and transport.is_connected:
-            with anyio.move_on_after(timeout):
-                await drain(sub)
+            await end_interest(sub, timeout=CLEANUP_TIMEOUT)
     finally:
         with anyio.move_on_after(CLEANUP_TIMEOUT, shield=True):
             await discard(sub)
@@ -90,7 +86,6 @@ class DeliveryBuffer:
         "_drain_done",
         "_draining",
         "_held",
-        "_stopped",
         "ack_none",
         "recv",
         "released",
@@ -112,7 +107,6 @@ class DeliveryBuffer:
         # Messages nobody will see, kept until interest has ended (at most what the
         # server had been asked for or pushed before the loop ended).
         self._held: list[Msg] = []
-        self._stopped = False
         self._draining = False
         self._drain_done = anyio.Event()
 
@@ -135,10 +129,7 @@ class DeliveryBuffer:
                     pass
             except (anyio.BrokenResourceError, anyio.ClosedResourceError):
                 pass
-        if self._stopped:  # interest has ended: nothing can come back here
-            self.released += await release([msg], ack_none=self.ack_none)
-        elif not self.ack_none:
-            self._held.append(msg)
+        self._hold([msg])
 
     def drain(self, tg: TaskGroup) -> None:
         """Remove interest; the loop gets what was sent so far, then ends."""
@@ -171,7 +162,6 @@ class DeliveryBuffer:
         sub, self.sub = self.sub, None
         if sub is not None:  # the deadline came first
             await end_subscription(self.transport, sub, wait=False)
-        self._stopped = True
         self.send.close()
         self._hold(self._take_all())
         held, self._held = self._held, []
