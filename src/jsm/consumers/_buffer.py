@@ -142,7 +142,8 @@ class DeliveryBuffer:
         try:
             sub, self.sub = self.sub, None
             if sub is not None:
-                # No timeout: the callback may wait for the caller to make room in the buffer.
+                # Only the round trip is bounded: the callback may be waiting for the
+                # caller to make room in the buffer, which is what draining is for.
                 await end_subscription(self.transport, sub, wait=True)
         finally:
             self._drain_done.set()
