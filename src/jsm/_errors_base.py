@@ -18,6 +18,7 @@ JsmError
 ├── NoStreamError                 no responders on a publish
 ├── InvalidNameError              also ValueError
 ├── InvalidOptionError            also ValueError
+│   └── ConfigValidationError     a model given a value of the wrong type or out of range
 ├── InvalidAckSubjectError        also ValueError
 ├── UnsupportedApiLevelError
 ├── UnexpectedReplyError          a reply that does not parse
@@ -38,7 +39,10 @@ JsmError
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypedDict
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
 __all__ = [
     "AckError",
@@ -46,6 +50,7 @@ __all__ = [
     "BadRequestError",
     "BucketNotFoundError",
     "ClosedError",
+    "ConfigValidationError",
     "ConflictError",
     "DigestMismatchError",
     "InvalidAckSubjectError",
@@ -74,6 +79,7 @@ __all__ = [
     "TooManyRequestsError",
     "UnexpectedReplyError",
     "UnsupportedApiLevelError",
+    "ValidationProblem",
     "WrongConsumerTypeError",
 ]
 
@@ -216,6 +222,61 @@ class InvalidNameError(JsmError, ValueError):
 
 class InvalidOptionError(JsmError, ValueError):
     """An option is out of range or contradicts another; nothing was sent."""
+
+
+class ValidationProblem(TypedDict):
+    """One problem a :class:`ConfigValidationError` found, as pydantic reports it."""
+
+    loc: tuple[int | str, ...]
+    """The path to the value: ``("max_age",)``, ``("sources", 0, "name")``."""
+    msg: str
+    """What is wrong with it."""
+    type: str
+    """pydantic's error type, e.g. ``"int_type"`` or ``"value_error"``."""
+    input: object
+    """The value given."""
+
+
+class ConfigValidationError(InvalidOptionError):
+    """A model was given a value of the wrong type or out of range; nothing was sent.
+
+    Every jsm model raises it instead of pydantic's ``ValidationError``: constructors
+    (``jsm.StreamConfig(max_age=60)``), ``model_validate``, ``model_validate_json``,
+    ``from_json``, ``from_wire`` and ``with_changes``. The message names each field at
+    fault and what to give instead.
+
+    Attributes:
+        model: the model's class name (``"StreamConfig"``).
+        details: one dict per problem, as pydantic reports them: ``loc`` (the path to
+            the field, a tuple such as ``("sources", 0, "name")``), ``msg``, ``type``
+            (pydantic's error type, e.g. ``"int_type"``) and ``input`` (the value given).
+    """
+
+    def __init__(
+        self, message: str, *, model: str = "", details: Sequence[ValidationProblem] = ()
+    ) -> None:
+        self.model = model
+        self.details: tuple[ValidationProblem, ...] = tuple(details)
+        super().__init__(message)
+
+    def errors(self) -> list[ValidationProblem]:
+        """Return the problems (copies of :attr:`details`), like pydantic's ``errors()``."""
+        return [item.copy() for item in self.details]
+
+    def error_count(self) -> int:
+        """Return how many problems were found."""
+        return len(self.details)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Inputs can be anything (a socket, a lambda); a pickled copy keeps their repr.
+        details = tuple(item | {"input": _picklable(item["input"])} for item in self.details)
+        return (type(self), (self.message,), {"model": self.model, "details": details})
+
+
+def _picklable(value: object) -> object:
+    if value is None or isinstance(value, bool | int | float | str | bytes):
+        return value
+    return repr(value)
 
 
 class InvalidAckSubjectError(JsmError, ValueError):

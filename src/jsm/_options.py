@@ -2,7 +2,8 @@
 
 Call arguments that are waits or timeouts accept ``timedelta`` or a number of seconds
 (:data:`Duration`); they are converted once, here, and checked with a message that
-says which rule was broken.
+says which rule was broken. Text is not a call-site duration: ``jsm.parse_duration``
+reads natscli's ``"1h30m"`` into a ``timedelta`` (model fields take such text directly).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from datetime import timedelta
 from typing import Final, Literal, TypeAlias
 
 from jsm._errors_base import InvalidOptionError
+from jsm.units import MAX_DURATION
 
 __all__ = ["NOT_GIVEN", "Duration", "NotGiven", "duration_seconds", "to_timedelta"]
 
@@ -39,13 +41,24 @@ def to_timedelta(value: Duration, *, name: str, minimum: timedelta | None = None
     """Convert a call-site duration to ``timedelta``, rejecting zero, negatives and NaN.
 
     Raises:
-        InvalidOptionError: the value is not a positive duration, or is below ``minimum``.
+        InvalidOptionError: the value is not a positive duration, is below ``minimum``, or
+            is longer than the server can hold (about 292 years).
     """
+    if isinstance(value, str):
+        raise InvalidOptionError(
+            f"{name} must be a timedelta or a number of seconds (got {value!r}); "
+            f"for text use jsm.parse_duration({value!r})"
+        )
     if isinstance(value, bool) or not isinstance(value, timedelta | int | float):
         raise InvalidOptionError(
             f"{name} must be a timedelta or a number of seconds (got {value!r})"
         )
     result = value if isinstance(value, timedelta) else _seconds_to_timedelta(value, name)
+    if result > MAX_DURATION:
+        raise InvalidOptionError(
+            f"{name} is longer than the server can hold (int64 nanoseconds: at most about "
+            f"292 years; got {_show(result)})"
+        )
     if result <= timedelta(0):
         raise InvalidOptionError(f"{name} must be positive (got {_show(result)})")
     if minimum is not None and result < minimum:
@@ -61,6 +74,13 @@ def duration_seconds(value: Duration, *, name: str, minimum: timedelta | None = 
 def _seconds_to_timedelta(value: float, name: str) -> timedelta:
     if value != value or value in (float("inf"), float("-inf")):  # NaN or infinite
         raise InvalidOptionError(f"{name} must be a finite number of seconds (got {value!r})")
+    if value < -MAX_DURATION.total_seconds():  # beyond what timedelta itself can hold
+        raise InvalidOptionError(f"{name} must be positive (got {value:g}s)")
+    if value > MAX_DURATION.total_seconds():
+        raise InvalidOptionError(
+            f"{name} is longer than the server can hold (int64 nanoseconds: at most about "
+            f"292 years; got {value:g}s)"
+        )
     return timedelta(seconds=value)
 
 
@@ -68,4 +88,6 @@ def _show(value: timedelta) -> str:
     seconds = value.total_seconds()
     if abs(seconds) < 1:
         return f"{seconds * 1000:g}ms"
-    return f"{seconds:g}s"
+    if abs(seconds) < 2 * 86_400:
+        return f"{seconds:g}s"
+    return f"{seconds / 86_400:g} days"

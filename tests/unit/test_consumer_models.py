@@ -11,9 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft7Validator
-from pydantic import ValidationError
 
-from jsm.errors import InvalidOptionError
+from jsm.errors import ConfigValidationError, InvalidOptionError
 from jsm.models import (
     AckPolicy,
     ConsumerConfig,
@@ -174,7 +173,7 @@ def test_from_json_reports_unknown_fields_and_bad_values() -> None:
 
 
 def test_durations_must_be_timedeltas_in_python() -> None:
-    with pytest.raises(ValidationError, match="timedelta"):
+    with pytest.raises(ConfigValidationError, match="timedelta"):
         ConsumerConfig(ack_wait=30)  # type: ignore[arg-type]  # the point of the test
 
 

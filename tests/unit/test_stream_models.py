@@ -9,9 +9,8 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from jsonschema import Draft7Validator
-from pydantic import ValidationError
 
-from jsm.errors import InvalidOptionError
+from jsm.errors import ConfigValidationError, InvalidOptionError
 from jsm.models import (
     RetentionPolicy,
     SourceInfo,
@@ -99,7 +98,7 @@ def test_durations_are_nanoseconds_in_json_only() -> None:
     config = StreamConfig.from_json('{"name":"S","max_age":3600000000000,"duplicate_window":1500}')
     assert config.max_age == timedelta(hours=1)
     assert config.duplicate_window == timedelta(microseconds=1)  # sub-µs remainder dropped
-    with pytest.raises(ValidationError, match=r"timedelta\(seconds=3600\)"):
+    with pytest.raises(ConfigValidationError, match=r"timedelta\(seconds=3600\)"):
         StreamConfig(name="S", max_age=3600)  # type: ignore[arg-type]  # the error under test
 
 
@@ -128,7 +127,7 @@ def test_unknown_enum_values_survive_a_round_trip() -> None:
 
 
 def test_bad_json_and_bad_types_are_invalid_options() -> None:
-    with pytest.raises(InvalidOptionError, match="invalid stream configuration"):
+    with pytest.raises(ConfigValidationError, match="invalid StreamConfig: not valid JSON"):
         StreamConfig.from_json("{not json")
     with pytest.raises(InvalidOptionError, match="max_msgs"):
         StreamConfig.from_json('{"name":"S","max_msgs":"many"}')

@@ -25,7 +25,7 @@ from jsm._errors_base import (
 from jsm._transport import NoRespondersError, next_msg, unsubscribe_shielded
 from jsm.admin._system import require_system
 from jsm.errors import api_error
-from jsm.models._base import Model, ReplyModel
+from jsm.models._base import Model, ReplyModel, parse_reply
 
 if TYPE_CHECKING:
     from jsm._transport import Transport
@@ -61,7 +61,7 @@ def decode_reply(data: bytes, reply_type: type[R], *, kind: str) -> R:
         name = server.get("name") if isinstance(server, dict) else None
         raise api_error(raw["error"], context=f"{kind} query to server {name!r}")
     try:
-        return reply_type.model_validate_json(data)
+        return parse_reply(reply_type, data)
     except pydantic.ValidationError as err:
         raise UnexpectedReplyError(
             f"could not parse a {kind} reply as {reply_type.__name__}: "

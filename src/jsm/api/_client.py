@@ -29,6 +29,7 @@ from jsm._transport import NoRespondersError, Transport
 from jsm.api._retry import NO_RETRY, Retry
 from jsm.errors import NotEnabledError, NotEnabledForAccountError, api_error
 from jsm.models import AccountInfo, Model
+from jsm.models._base import parse_reply
 
 if TYPE_CHECKING:
     from datetime import timedelta
@@ -99,11 +100,13 @@ class ApiClient:
             ApiError: the server answered with an error (the subclass for its code).
             JetStreamUnavailableError: nothing answered.
             JsmTimeoutError: no reply before the deadline.
+            UnexpectedReplyError: the reply is not a valid ``reply_type``.
         """
         msg = await self.request_msg(
             rest, encode(body), timeout=timeout, retry=retry, headers=headers, context=context
         )
-        return self.decode(msg.data, reply_type, subject=msg.subject, context=context)
+        # Name the API subject asked, not the reply's inbox.
+        return self.decode(msg.data, reply_type, subject=self.subjects.api(rest), context=context)
 
     async def request_msg(
         self,
@@ -162,11 +165,15 @@ class ApiClient:
         """
         raise_for_error(data, context=self._context(context))
         try:
-            return reply_type.model_validate_json(data)
+            return parse_reply(reply_type, data)
         except pydantic.ValidationError as err:
+            first = err.errors(include_url=False)[0]
+            where = ".".join(str(part) for part in first["loc"])
+            about = f" ({context})" if context else ""
             raise UnexpectedReplyError(
-                f"could not parse the reply to {subject!r} as {reply_type.__name__}: "
-                f"{err.error_count()} problem(s), first: {err.errors()[0]['msg']}"
+                f"could not parse the reply to {subject!r}{about} as {reply_type.__name__}: "
+                f"{err.error_count()} problem(s), first: {where + ': ' if where else ''}"
+                f"{first['msg']}"
             ) from err
 
     async def account_info(self, *, timeout: Duration | NotGiven = NOT_GIVEN) -> AccountInfo:

@@ -20,6 +20,7 @@ from pydantic import ValidationError
 from jsm._constants import EVENTS_MAX_PENDING, EVENTS_WAIT_SLICE
 from jsm._errors_base import (
     ClosedError,
+    ConfigValidationError,
     InvalidOptionError,
     JsmTimeoutError,
     SystemAccountRequiredError,
@@ -74,7 +75,7 @@ def parse_event(data: bytes | str, *, subject: str = "") -> Event:
         return _generic(body, f"unknown event type {kind!r}", subject)
     try:
         event = model.model_validate(body)
-    except ValidationError as err:
+    except (ValidationError, ConfigValidationError) as err:
         return _generic(body, f"does not fit {model.__name__}: {err}", subject)
     event._subject = subject
     return event

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from jsm.models._base import Model as Model
 from jsm.models._base import Nanos as Nanos
+from jsm.models._base import NonNegativeNanos as NonNegativeNanos
+from jsm.models._base import PositiveNanos as PositiveNanos
 from jsm.models._base import ReplyModel as ReplyModel
 from jsm.models._base import WireEnum as WireEnum
 from jsm.models._base import ns_to_timedelta as ns_to_timedelta
@@ -154,6 +156,7 @@ __all__ = [
     "MetaSnapshotStats",
     "Model",
     "Nanos",
+    "NonNegativeNanos",
     "ObjectInfo",
     "ObjectLink",
     "ObjectMeta",
@@ -163,6 +166,7 @@ __all__ = [
     "PeerInfo",
     "PersistMode",
     "Placement",
+    "PositiveNanos",
     "PriorityGroupState",
     "PriorityPolicy",
     "PubAck",

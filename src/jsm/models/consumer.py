@@ -13,13 +13,20 @@ checked by :mod:`jsm.consumers` before anything is sent. Info and API replies li
 from __future__ import annotations
 
 import json
-from typing import Self
+import re
+from typing import Annotated, Self
 
-import pydantic
-from pydantic import ConfigDict, Field
+from pydantic import BeforeValidator, ConfigDict, Field, ValidationInfo
 
 from jsm._errors_base import InvalidOptionError
-from jsm.models._base import Model, Nanos, WireEnum
+from jsm.models._base import (
+    Int64,
+    Model,
+    NonNegativeNanos,
+    PositiveNanos,
+    UInt64,
+    WireEnum,
+)
 from jsm.models.stream import WireTime, go_json_escape
 
 __all__ = [
@@ -28,7 +35,6 @@ __all__ = [
     "DeliverPolicy",
     "PriorityPolicy",
     "ReplayPolicy",
-    "describe_validation",
 ]
 
 
@@ -68,6 +74,35 @@ class PriorityPolicy(WireEnum):
     PRIORITIZED = "prioritized"
 
 
+_SAMPLE = re.compile(r"([0-9]+)%?")
+
+
+def _sample_frequency(value: object, info: ValidationInfo) -> object:
+    # The server reads "50%" or "50" (strconv.Atoi after trimming "%"); jsm.go writes
+    # "50%", the nats CLI "50". An int becomes "50%", so the server hands back the same.
+    if isinstance(value, int) and not isinstance(value, bool):
+        if not 0 <= value <= 100:
+            raise ValueError(f"sample_freq is a percentage from 0 to 100 (got {value})")
+        return f"{value}%"
+    if not isinstance(value, str):
+        return value  # None passes; anything else gets pydantic's "valid string" error
+    match = _SAMPLE.fullmatch(value)
+    # A value the server stored is read as it is (it treats anything above 100 as 100).
+    limit = None if info.mode == "json" else 100
+    if match is None or (limit is not None and int(match.group(1)) > limit):
+        raise ValueError(
+            f"sample_freq is a percentage from 0 to 100, as an int (50) or text ('50%' or '50'); "
+            f"got {value!r}"
+        )
+    return value
+
+
+SampleFrequency = Annotated[str, BeforeValidator(_sample_frequency)]
+"""The share of acks sampled as advisories: ``"50%"`` (from an int or text)."""
+
+_NonEmpty = Annotated[str, Field(min_length=1)]
+
+
 class ConsumerConfig(Model):
     """The configuration of a consumer: all 35 fields the server knows.
 
@@ -86,17 +121,17 @@ class ConsumerConfig(Model):
     """What the consumer is for (up to 4096 characters)."""
     deliver_policy: DeliverPolicy = DeliverPolicy.ALL
     """Where to start: all, last, new, a start sequence or time, or last per subject."""
-    opt_start_seq: int | None = Field(default=None, ge=0)
+    opt_start_seq: UInt64 | None = None
     """The first stream sequence, with ``deliver_policy=by_start_sequence``."""
     opt_start_time: WireTime | None = None
     """The first message time, with ``deliver_policy=by_start_time``."""
     ack_policy: AckPolicy = AckPolicy.EXPLICIT
     """Acknowledge each message (explicit), all up to one (all), or none."""
-    ack_wait: Nanos | None = None
+    ack_wait: PositiveNanos | None = None
     """How long a delivered message may stay unacknowledged before redelivery (default 30 s)."""
-    max_deliver: int | None = None
+    max_deliver: Int64 | None = None
     """How many times a message is delivered at most (-1: unlimited)."""
-    backoff: list[Nanos] | None = None
+    backoff: list[NonNegativeNanos] | None = None
     """Redelivery delays, one per attempt (the last repeats); needs max_deliver above its length."""
     filter_subject: str | None = None
     """Deliver only messages on this subject (wildcards allowed)."""
@@ -104,31 +139,31 @@ class ConsumerConfig(Model):
     """Deliver only messages on these subjects (several filters, ADR-34)."""
     replay_policy: ReplayPolicy = ReplayPolicy.INSTANT
     """Deliver as fast as possible, or at the pace the messages were stored."""
-    rate_limit_bps: int | None = Field(default=None, ge=0)
+    rate_limit_bps: UInt64 | None = None
     """Push only: cap delivery at this many bits per second."""
-    sample_freq: str | None = None
-    """Percentage of acks sampled as advisories, e.g. ``"100%"``."""
-    max_waiting: int | None = Field(default=None, ge=0)
+    sample_freq: SampleFrequency | None = None
+    """Percentage of acks sampled as advisories: ``100`` or ``"100%"`` (an int is written ``"100%"``)."""
+    max_waiting: Int64 | None = Field(default=None, ge=0)
     """Pull only: most pull requests waiting at once (default 512)."""
-    max_ack_pending: int | None = None
+    max_ack_pending: Int64 | None = None
     """Most messages delivered and not yet acknowledged (-1: unlimited; default 1000)."""
     flow_control: bool | None = None
     """Push only: the server asks the client to confirm it keeps up (needs idle_heartbeat)."""
     headers_only: bool | None = None
     """Deliver headers only (and ``Nats-Msg-Size``), not the payloads."""
-    max_batch: int | None = Field(default=None, ge=0)
+    max_batch: Int64 | None = Field(default=None, ge=0)
     """Pull only: the largest batch a pull request may ask for."""
-    max_expires: Nanos | None = None
+    max_expires: NonNegativeNanos | None = None
     """Pull only: the longest expiry a pull request may ask for."""
-    max_bytes: int | None = Field(default=None, ge=0)
+    max_bytes: Int64 | None = Field(default=None, ge=0)
     """Pull only: the most bytes a pull request may ask for."""
-    deliver_subject: str | None = None
+    deliver_subject: _NonEmpty | None = None
     """Push only: the subject messages are delivered to (makes this a push consumer)."""
-    deliver_group: str | None = None
+    deliver_group: _NonEmpty | None = None
     """Push only: the queue group the delivery subscriptions must use."""
-    idle_heartbeat: Nanos | None = None
+    idle_heartbeat: NonNegativeNanos | None = None
     """Push only: send a heartbeat after this long without messages."""
-    inactive_threshold: Nanos | None = None
+    inactive_threshold: NonNegativeNanos | None = None
     """Delete the consumer after this long without activity (ephemerals default to 5 s)."""
     num_replicas: int = Field(default=0, ge=0, le=5)
     """Replicas of the consumer's state (0: as many as the stream)."""
@@ -142,11 +177,11 @@ class ConsumerConfig(Model):
     """Free-form labels (the server adds ``_nats.*`` keys of its own)."""
     pause_until: WireTime | None = None
     """Deliver nothing until this time (see ``consumers.pause``)."""
-    priority_groups: list[str] | None = None
+    priority_groups: list[_NonEmpty] | None = None
     """Pull only: the priority groups pull requests must name (exactly one for now)."""
     priority_policy: PriorityPolicy | None = None
     """Pull only: overflow, pinned client or prioritized (ADR-42)."""
-    priority_timeout: Nanos | None = None
+    priority_timeout: NonNegativeNanos | None = None
     """With ``pinned_client``: how long a pinned client may be silent before another is pinned."""
 
     @property
@@ -167,13 +202,10 @@ class ConsumerConfig(Model):
         pass ``allow_unknown=True`` to keep such fields instead.
 
         Raises:
-            InvalidOptionError: the text is not JSON, a value has the wrong type, or a
-                field is unknown.
+            ConfigValidationError: the text is not JSON, or a value has the wrong type.
+            InvalidOptionError: a field is unknown.
         """
-        try:
-            config = cls.model_validate_json(data)
-        except pydantic.ValidationError as err:
-            raise InvalidOptionError(describe_validation(err, "consumer")) from None
+        config = cls.model_validate_json(data)
         unknown = sorted(config.model_extra or {})
         if unknown and not allow_unknown:
             raise InvalidOptionError(
@@ -193,7 +225,8 @@ class ConsumerConfig(Model):
         """Return a validated copy with ``changes`` applied (the original is unchanged).
 
         Raises:
-            InvalidOptionError: an unknown field, or a changed value of the wrong type.
+            InvalidOptionError: an unknown field.
+            ConfigValidationError: a changed value of the wrong type.
         """
         unknown = sorted(set(changes) - set(type(self).model_fields))
         if unknown:
@@ -201,18 +234,4 @@ class ConsumerConfig(Model):
                 f"unknown consumer configuration field(s): {', '.join(unknown)}; "
                 "see jsm.ConsumerConfig for the fields"
             )
-        data = self.model_dump(exclude_none=True) | changes
-        try:
-            return type(self).model_validate(data)
-        except pydantic.ValidationError as err:
-            raise InvalidOptionError(describe_validation(err, "consumer")) from None
-
-
-def describe_validation(err: pydantic.ValidationError, what: str) -> str:
-    """Summarise a pydantic error as one line naming the fields at fault."""
-    problems = []
-    for item in err.errors()[:5]:
-        where = ".".join(str(part) for part in item["loc"]) or "config"
-        problems.append(f"{where}: {item['msg']}")
-    more = f" (and {err.error_count() - 5} more)" if err.error_count() > 5 else ""
-    return f"invalid {what} configuration: " + "; ".join(problems) + more
+        return type(self).model_validate(self.model_dump(exclude_none=True) | changes)

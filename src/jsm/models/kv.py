@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import ConfigDict
 
-from jsm.models._base import Model, Nanos, WireEnum
+from jsm.models._base import Int64, Model, NonNegativeNanos, WireEnum
 from jsm.models.stream import Placement, RePublish, StorageType, StoreCompression, StreamSource
 
 if TYPE_CHECKING:
@@ -45,17 +45,17 @@ class KeyValueConfig(Model):
     """The bucket's name: letters, digits, ``_`` and ``-``."""
     description: str | None = None
     """What the bucket is for."""
-    max_value_size: int = -1
+    max_value_size: Int64 = -1
     """Largest value accepted, in bytes (-1: the server's max payload)."""
-    history: int = 1
+    history: Int64 = 1
     """Values kept per key (1 to 64)."""
-    ttl: Nanos = timedelta(0)
+    ttl: NonNegativeNanos = timedelta(0)
     """How long values are kept (0: forever)."""
-    max_bytes: int = -1
+    max_bytes: Int64 = -1
     """Most bytes the bucket may hold (-1: unlimited)."""
     storage: StorageType = StorageType.FILE
     """File or memory storage."""
-    replicas: int = 1
+    replicas: Int64 = 1
     """Copies kept in a cluster (1 to 5)."""
     placement: Placement | None = None
     """Which cluster or tagged servers hold the replicas."""
@@ -67,7 +67,7 @@ class KeyValueConfig(Model):
     """Buckets whose keys are copied into this one."""
     compression: bool = False
     """Compress the bucket's file storage (S2)."""
-    limit_marker_ttl: Nanos | None = None
+    limit_marker_ttl: NonNegativeNanos | None = None
     """Keep markers for keys removed by limits this long; enables per-key TTLs."""
     metadata: dict[str, str] | None = None
     """Free-form labels."""

@@ -17,7 +17,7 @@ from typing import Annotated, Any, Final
 
 from pydantic import BeforeValidator, Field
 
-from jsm.models._base import Model, Nanos, ReplyModel
+from jsm.models._base import Int64, Model, NonNegativeNanos, ReplyModel
 from jsm.models.stream import Placement, StorageType, StoreCompression
 from jsm.models.stream_info import StreamInfo
 
@@ -165,10 +165,10 @@ class ObjectStoreConfig(Model):
 
     bucket: str
     description: str | None = None
-    ttl: Nanos | None = None
-    max_bytes: int | None = None
+    ttl: NonNegativeNanos | None = None
+    max_bytes: Int64 | None = None
     storage: StorageType = StorageType.FILE
-    replicas: int = 1
+    replicas: Int64 = 1
     placement: Placement | None = None
     compression: bool = False
     metadata: dict[str, str] | None = None

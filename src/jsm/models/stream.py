@@ -20,7 +20,7 @@ import pydantic
 from pydantic import ConfigDict, Field, PlainSerializer, WrapValidator
 
 from jsm._errors_base import InvalidOptionError
-from jsm.models._base import Model, Nanos, WireEnum
+from jsm.models._base import Int64, Model, NonNegativeNanos, UInt64, WireEnum
 
 __all__ = [
     "DiscardPolicy",
@@ -202,7 +202,7 @@ class StreamSource(Model):
     """One stream to mirror or source from, with an optional start point and filter."""
 
     name: str
-    opt_start_seq: int | None = Field(default=None, ge=0)
+    opt_start_seq: UInt64 | None = None
     opt_start_time: WireTime | None = None
     filter_subject: str | None = None
     subject_transforms: list[SubjectTransform] | None = None
@@ -221,8 +221,8 @@ class RePublish(Model):
 class StreamConsumerLimits(Model):
     """Upper bounds (and defaults) for consumers of the stream."""
 
-    inactive_threshold: Nanos | None = None
-    max_ack_pending: int | None = None
+    inactive_threshold: NonNegativeNanos | None = None
+    max_ack_pending: Int64 | None = None
 
 
 # ---------------------------------------------------------------------- the config
@@ -247,27 +247,27 @@ class StreamConfig(Model):
     """Subjects it captures (wildcards allowed); none for mirrors."""
     retention: RetentionPolicy = RetentionPolicy.LIMITS
     """When messages may go besides the limits: limits, interest or work queue."""
-    max_consumers: int = -1
+    max_consumers: Int64 = -1
     """Most consumers the stream may have (-1: unlimited)."""
-    max_msgs: int = -1
+    max_msgs: Int64 = -1
     """Most messages kept (-1: unlimited)."""
-    max_bytes: int = -1
+    max_bytes: Int64 = -1
     """Most bytes kept (-1: unlimited)."""
-    max_age: Nanos = timedelta(0)
+    max_age: NonNegativeNanos = timedelta(0)
     """Oldest message kept (0: forever; else at least 100 ms)."""
-    max_msgs_per_subject: int = -1
+    max_msgs_per_subject: Int64 = -1
     """Most messages kept per subject (-1: unlimited)."""
-    max_msg_size: int | None = None
+    max_msg_size: Int64 | None = None
     """Largest message accepted, in bytes (-1: the server's max payload)."""
     discard: DiscardPolicy = DiscardPolicy.OLD
     """At a limit: drop the oldest messages, or refuse new ones."""
     storage: StorageType = StorageType.FILE
     """File or memory storage (cannot change later)."""
-    num_replicas: int = 1
+    num_replicas: Int64 = 1
     """Copies kept in a cluster (1 to 5)."""
     no_ack: bool | None = None
     """Do not acknowledge publishes."""
-    duplicate_window: Nanos | None = None
+    duplicate_window: NonNegativeNanos | None = None
     """How long ``Nats-Msg-Id`` values are remembered for dedupe (server default 2 min)."""
     placement: Placement | None = None
     """Which cluster or tagged servers hold the replicas."""
@@ -277,7 +277,7 @@ class StreamConfig(Model):
     """Streams whose messages are copied into this one."""
     compression: StoreCompression = StoreCompression.NONE
     """On-disk compression of file storage."""
-    first_seq: int | None = Field(default=None, ge=0)
+    first_seq: UInt64 | None = None
     """The sequence of the first message (not for mirrors)."""
     subject_transform: SubjectTransform | None = None
     """Rewrite subjects of incoming messages before storing."""
@@ -301,7 +301,7 @@ class StreamConfig(Model):
     """Defaults and caps for this stream's consumers."""
     allow_msg_ttl: bool = False
     """Accept per-message TTLs (``Nats-TTL``); cannot be turned off later."""
-    subject_delete_marker_ttl: Nanos | None = None
+    subject_delete_marker_ttl: NonNegativeNanos | None = None
     """Leave a delete marker, kept this long, when limits remove a subject's last message."""
     allow_msg_counter: bool | None = None
     """Make this a counter stream (``Nats-Incr``); fixed at creation."""
@@ -325,13 +325,10 @@ class StreamConfig(Model):
         pass ``allow_unknown=True`` to keep such fields instead.
 
         Raises:
-            InvalidOptionError: the text is not JSON, a value has the wrong type, or a
-                field is unknown.
+            ConfigValidationError: the text is not JSON, or a value has the wrong type.
+            InvalidOptionError: a field is unknown.
         """
-        try:
-            config = cls.model_validate_json(data)
-        except pydantic.ValidationError as err:
-            raise InvalidOptionError(_describe_validation(err)) from None
+        config = cls.model_validate_json(data)
         if not allow_unknown:
             unknown = _unknown_fields(config)
             if unknown:
@@ -355,22 +352,9 @@ class StreamConfig(Model):
         """Return a validated copy with ``changes`` applied (the original is unchanged).
 
         Raises:
-            InvalidOptionError: a changed value has the wrong type.
+            ConfigValidationError: a changed value has the wrong type.
         """
-        data = self.model_dump(exclude_none=True) | changes
-        try:
-            return type(self).model_validate(data)
-        except pydantic.ValidationError as err:
-            raise InvalidOptionError(_describe_validation(err)) from None
-
-
-def _describe_validation(err: pydantic.ValidationError) -> str:
-    problems = []
-    for item in err.errors()[:5]:
-        where = ".".join(str(part) for part in item["loc"]) or "config"
-        problems.append(f"{where}: {item['msg']}")
-    more = f" (and {err.error_count() - 5} more)" if err.error_count() > 5 else ""
-    return "invalid stream configuration: " + "; ".join(problems) + more
+        return type(self).model_validate(self.model_dump(exclude_none=True) | changes)
 
 
 def _unknown_fields(model: Model, path: str = "") -> list[str]:

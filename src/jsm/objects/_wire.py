@@ -25,6 +25,7 @@ from jsm._errors_base import (
 from jsm._generated_errors import NoMessageFoundError, StreamNotFoundError
 from jsm._options import NOT_GIVEN, Duration, NotGiven
 from jsm.models import StreamMsgGetRequest, StreamPurgeRequest, StreamPurgeResponse
+from jsm.models._base import parse_reply
 from jsm.models.objects import ObjectInfo
 from jsm.objects._errors import raise_if_gone
 from jsm.publish import publish_once
@@ -127,7 +128,7 @@ def info_from_json(data: bytes, *, mtime: object, subject: str) -> ObjectInfo:
         UnexpectedReplyError: the payload is not object info JSON.
     """
     try:
-        info = ObjectInfo.model_validate_json(data)
+        info = parse_reply(ObjectInfo, data)
     except pydantic.ValidationError as err:
         raise UnexpectedReplyError(
             f"the object metadata on {subject!r} is not valid ObjectInfo JSON: "

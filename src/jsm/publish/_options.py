@@ -177,7 +177,10 @@ def ttl_header(ttl: Duration | Literal["never"]) -> str:
     if isinstance(ttl, str):
         if ttl == "never":
             return "never"
-        raise InvalidOptionError(f"ttl must be a duration of at least 1s or 'never' (got {ttl!r})")
+        raise InvalidOptionError(
+            f"ttl must be a duration of at least 1s or 'never' (got {ttl!r}); "
+            f"for text use jsm.parse_duration({ttl!r})"
+        )
     span = to_timedelta(ttl, name="ttl", minimum=PUBLISH_MIN_TTL)
     millis = span // timedelta(milliseconds=1)
     return f"{millis // 1000}s" if millis % 1000 == 0 else f"{millis}ms"

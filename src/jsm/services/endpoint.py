@@ -19,6 +19,7 @@ from pydantic import ValidationError
 
 from jsm._errors_base import (
     ClosedError,
+    ConfigValidationError,
     InvalidOptionError,
     JsmConnectionError,
     JsmError,
@@ -156,6 +157,8 @@ class Endpoint:
             argument = self._parse(request)
         except ValidationError as err:  # the caller's payload: say what is wrong with it
             return 400, _describe_validation(err)
+        except ConfigValidationError as err:  # the same, for a jsm model
+            return 400, err.message
         except Exception:
             return self._failed(request)
         try:

@@ -22,6 +22,7 @@ from jsm._constants import (
     SERVICE_STOP_TIMEOUT,
 )
 from jsm._errors_base import (
+    ConfigValidationError,
     InvalidOptionError,
     NoServiceRespondersError,
     ServiceRequestError,
@@ -29,6 +30,7 @@ from jsm._errors_base import (
 )
 from jsm._options import NOT_GIVEN, Duration, NotGiven, duration_seconds, to_timedelta
 from jsm._transport import NatsClient, NoRespondersError, Transport, next_msg, unsubscribe
+from jsm.models._base import parse_reply
 from jsm.models.services import ServiceInfo, ServicePing, ServiceStats
 from jsm.services._checks import check_service_name
 from jsm.services._handlers import encode_reply
@@ -311,7 +313,7 @@ class ServiceManager:
             return bytes(msg.data)
         try:
             return response.model_validate_json(msg.data)
-        except ValidationError as err:
+        except (ValidationError, ConfigValidationError) as err:
             raise UnexpectedReplyError(
                 f"the reply from {subject!r} is not a valid {response.__name__}: {err}"
             ) from err
@@ -342,7 +344,7 @@ def raise_for_error(msg: NatsMsg, subject: str) -> None:
 def _parse(model: type[T], msg: NatsMsg, subject: str) -> T | None:
     """Parse one discovery reply; one misbehaving instance does not hide the others."""
     try:
-        return model.model_validate_json(msg.data)
+        return parse_reply(model, msg.data)
     except ValidationError as err:
         logger.warning(
             "ignoring a reply to %s that is not a valid %s: %s", subject, model.__name__, err
