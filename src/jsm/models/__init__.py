@@ -70,6 +70,7 @@ from jsm.models.stream import WireTime as WireTime
 from jsm.models.stream_info import ApiErrorInfo as ApiErrorInfo
 from jsm.models.stream_info import ClusterInfo as ClusterInfo
 from jsm.models.stream_info import LostStreamData as LostStreamData
+from jsm.models.stream_info import PagedResponse as PagedResponse
 from jsm.models.stream_info import PeerInfo as PeerInfo
 from jsm.models.stream_info import SourceInfo as SourceInfo
 from jsm.models.stream_info import StreamAlternate as StreamAlternate
@@ -163,6 +164,7 @@ __all__ = [
     "ObjectMetaOptions",
     "ObjectStoreConfig",
     "ObjectStoreStatus",
+    "PagedResponse",
     "PeerInfo",
     "PersistMode",
     "Placement",

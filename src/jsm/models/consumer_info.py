@@ -13,7 +13,7 @@ from pydantic import Field
 from jsm.models._base import Model, Nanos, ReplyModel
 from jsm.models.consumer import ConsumerConfig
 from jsm.models.stream import WireTime
-from jsm.models.stream_info import ClusterInfo
+from jsm.models.stream_info import ClusterInfo, PagedResponse
 
 __all__ = [
     "ConsumerCreateRequest",
@@ -89,23 +89,19 @@ class ConsumerInfoResponse(ConsumerInfo):
     """The reply to ``CONSUMER.INFO``."""
 
 
-class ConsumerListResponse(ReplyModel):
+class ConsumerListResponse(PagedResponse):
     """One page of ``CONSUMER.LIST``."""
 
-    total: int = 0
-    offset: int = 0
-    limit: int = 0
-    consumers: list[ConsumerInfo] | None = None
+    consumers: list[ConsumerInfo] | None
+    """The page's consumers (``null`` when there are none)."""
     missing: list[str] | None = None
 
 
-class ConsumerNamesResponse(ReplyModel):
+class ConsumerNamesResponse(PagedResponse):
     """One page of ``CONSUMER.NAMES``."""
 
-    total: int = 0
-    offset: int = 0
-    limit: int = 0
-    consumers: list[str] | None = None
+    consumers: list[str] | None
+    """The page's names (``null`` when there are none)."""
 
 
 class ConsumerPauseResponse(ReplyModel):

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Annotated
 
-from pydantic import BeforeValidator, ValidationInfo
+from pydantic import BeforeValidator, Field, ValidationInfo
 
 from jsm.models._base import Model, Nanos, ReplyModel
 from jsm.models.stream import (
@@ -26,6 +26,7 @@ __all__ = [
     "ApiErrorInfo",
     "ClusterInfo",
     "LostStreamData",
+    "PagedResponse",
     "PeerInfo",
     "SourceInfo",
     "StreamAlternate",
@@ -171,23 +172,31 @@ class StreamInfoResponse(StreamInfo):
     limit: int = 0
 
 
-class StreamListResponse(ReplyModel):
+class PagedResponse(ReplyModel):
+    """The paging of a list reply, which nats-server always writes (``ApiPaged``).
+
+    The figures and the list itself are required, and the figures must be JSON numbers:
+    a reply without them is not a list, and reading it as an empty one would hide the fault.
+    """
+
+    total: int = Field(ge=0, strict=True)
+    offset: int = Field(ge=0, strict=True)
+    limit: int = Field(ge=0, strict=True)
+
+
+class StreamListResponse(PagedResponse):
     """One page of ``STREAM.LIST``."""
 
-    total: int = 0
-    offset: int = 0
-    limit: int = 0
-    streams: list[StreamInfo] | None = None
+    streams: list[StreamInfo] | None
+    """The page's streams (``null`` when there are none)."""
     missing: list[str] | None = None
 
 
-class StreamNamesResponse(ReplyModel):
+class StreamNamesResponse(PagedResponse):
     """One page of ``STREAM.NAMES``."""
 
-    total: int = 0
-    offset: int = 0
-    limit: int = 0
-    streams: list[str] | None = None
+    streams: list[str] | None
+    """The page's names (``null`` when there are none)."""
 
 
 class SuccessResponse(ReplyModel):
