@@ -16,7 +16,7 @@ import json
 import re
 from typing import Annotated, Self
 
-from pydantic import BeforeValidator, ConfigDict, Field, ValidationInfo
+from pydantic import AfterValidator, BeforeValidator, ConfigDict, Field, ValidationInfo
 
 from jsm._errors_base import InvalidOptionError
 from jsm.models._base import (
@@ -75,29 +75,30 @@ class PriorityPolicy(WireEnum):
 
 
 _SAMPLE = re.compile(r"([0-9]+)%?")
+_SAMPLE_HINT = "sample_freq is a percentage from 0 to 100, as an int (50) or text ('50%' or '50')"
 
 
-def _sample_frequency(value: object, info: ValidationInfo) -> object:
-    # The server reads "50%" or "50" (strconv.Atoi after trimming "%"); jsm.go writes
-    # "50%", the nats CLI "50". An int becomes "50%", so the server hands back the same.
+def _sample_percent(value: object) -> object:
+    # jsm.go writes "50%", the nats CLI "50"; the server reads both (strconv.Atoi after
+    # trimming "%"). An int becomes "50%", so the server hands back what the model holds.
     if isinstance(value, int) and not isinstance(value, bool):
         if not 0 <= value <= 100:
-            raise ValueError(f"sample_freq is a percentage from 0 to 100 (got {value})")
+            raise ValueError(f"{_SAMPLE_HINT} (got {value})")
         return f"{value}%"
-    if not isinstance(value, str):
-        return value  # None passes; anything else gets pydantic's "valid string" error
-    match = _SAMPLE.fullmatch(value)
-    # A value the server stored is read as it is (it treats anything above 100 as 100).
-    limit = None if info.mode == "json" else 100
-    if match is None or (limit is not None and int(match.group(1)) > limit):
-        raise ValueError(
-            f"sample_freq is a percentage from 0 to 100, as an int (50) or text ('50%' or '50'); "
-            f"got {value!r}"
-        )
     return value
 
 
-SampleFrequency = Annotated[str, BeforeValidator(_sample_frequency)]
+def _sample_text(value: str, info: ValidationInfo) -> str:
+    match = _SAMPLE.fullmatch(value)
+    # JSON keeps what the server accepts (it treats more than 100 as 100), so a consumer
+    # another client made still reads; Python callers are held to 0-100.
+    too_high = match is not None and info.mode == "python" and int(match.group(1)) > 100
+    if match is None or too_high:
+        raise ValueError(f"{_SAMPLE_HINT} (got {value!r})")
+    return value
+
+
+SampleFrequency = Annotated[str, BeforeValidator(_sample_percent), AfterValidator(_sample_text)]
 """The share of acks sampled as advisories: ``"50%"`` (from an int or text)."""
 
 _NonEmpty = Annotated[str, Field(min_length=1)]
