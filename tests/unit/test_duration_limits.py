@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 import jsm
 from jsm._options import to_timedelta
 from jsm.errors import ConfigValidationError, InvalidOptionError
+from jsm.monitor import parse_duration as monitor_duration
 from jsm.units import MAX_DURATION, parse_duration
 
 TEXT = [
@@ -164,3 +165,14 @@ def test_call_site_durations_the_server_cannot_hold_are_refused(value: object, m
 def test_call_site_durations_up_to_the_limit_are_accepted() -> None:
     assert to_timedelta(MAX_DURATION, name="timeout") == MAX_DURATION
     assert to_timedelta(9e9, name="timeout") == timedelta(seconds=9e9)
+
+
+@pytest.mark.parametrize("text", ["8760h", "365d", "1y", "2M", "1h30m", "90s", "1.5h"])
+def test_monitor_thresholds_read_text_as_jsm_parse_duration(text: str) -> None:
+    assert monitor_duration(text) == parse_duration(text)
+
+
+@pytest.mark.parametrize("text", ["1e300", "300y", "-1h", "0s", "nan"])
+def test_monitor_thresholds_refuse_durations_out_of_range(text: str) -> None:
+    with pytest.raises(ValueError, match="duration"):
+        monitor_duration(text)

@@ -302,7 +302,12 @@ _SHOWN_PROBLEMS = 5
 def config_error(err: pydantic.ValidationError, model: type[BaseModel]) -> ConfigValidationError:
     """Turn pydantic's error into a :class:`ConfigValidationError` naming each field at fault."""
     details = [
-        ValidationProblem(loc=item["loc"], msg=item["msg"], type=item["type"], input=item["input"])
+        ValidationProblem(
+            loc=item["loc"],
+            msg=item["msg"].removeprefix("Value error, "),  # our own validators' text
+            type=item["type"],
+            input=item["input"],
+        )
         for item in err.errors(include_url=False, include_context=False)
     ]
     problems = [_describe(item) for item in details[:_SHOWN_PROBLEMS]]
@@ -320,7 +325,7 @@ def _describe(item: ValidationProblem) -> str:
         return f"{where} is required; pass {where}=..."
     if kind == "json_invalid":
         return f"not valid JSON ({item['msg']})"
-    text = item["msg"].removeprefix("Value error, ")
+    text = item["msg"]
     if item["input"] is None:
         return f"{where}: {text} (got None; leave {where} out for its default)"
     if "(got " in text:

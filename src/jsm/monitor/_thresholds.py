@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import enum
-import re
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
+from jsm import units
 from jsm._errors_base import InvalidOptionError
 from jsm._options import Duration, to_timedelta
 
@@ -26,19 +26,6 @@ __all__ = [
     "read_metadata",
 ]
 
-_UNITS = {
-    "ns": 1e-9,
-    "us": 1e-6,
-    "µs": 1e-6,
-    "ms": 1e-3,
-    "s": 1.0,
-    "m": 60.0,
-    "h": 3600.0,
-    "d": 86400.0,
-    "w": 7 * 86400.0,
-}
-_PART = re.compile(r"(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h|d|w)")
-
 
 class MetadataError(ValueError):
     """A ``io.nats.monitor.*`` metadata value that could not be read."""
@@ -52,26 +39,25 @@ class Direction(enum.Enum):
 
 
 def parse_duration(text: str) -> timedelta:
-    """Read a duration like ``"90s"``, ``"1h30m"``, ``"2d"`` or a bare number of seconds.
+    """Read a positive duration: natscli's text (``"90s"``, ``"1h30m"``, ``"2d"``, ``"1y"``;
+    see :func:`jsm.parse_duration`) or a bare number of seconds (``"90"``).
 
     Raises:
-        ValueError: the text is not such a duration, or is not positive.
+        ValueError: the text is not such a duration, is not positive, or is longer than
+            the server can hold.
     """
     raw = text.strip()
     try:
         seconds = float(raw)
     except ValueError:
-        pos, seconds = 0, 0.0
-        for match in _PART.finditer(raw):
-            if match.start() != pos:
-                break
-            seconds += float(match.group(1)) * _UNITS[match.group(2)]
-            pos = match.end()
-        if pos != len(raw) or not raw:
-            raise ValueError(f"{text!r} is not a duration (use e.g. 30s, 5m, 1h30m, 2d)") from None
-    if not seconds > 0 or seconds == float("inf"):
+        value = units.parse_duration(raw)
+    else:
+        if not 0 < seconds <= units.MAX_DURATION.total_seconds():  # NaN fails too
+            raise ValueError(f"{text!r} is not a positive duration of at most about 292 years")
+        value = timedelta(seconds=seconds)
+    if value <= timedelta(0):
         raise ValueError(f"{text!r} is not a positive duration")
-    return timedelta(seconds=seconds)
+    return value
 
 
 def check_count(value: int | None, *, name: str) -> int | None:
