@@ -6,7 +6,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import jsm
@@ -46,6 +46,7 @@ def test_text_durations_read_as_the_nats_cli_reads_them(text: str, expected: tim
         max_size=4,
     ).map(lambda parts: "".join(f"{n}{unit}" for n, unit in parts))
 )
+@settings(deadline=None)  # no wall-clock limit on a loaded machine
 def test_model_text_matches_parse_duration(text: str) -> None:
     config = jsm.StreamConfig(name="S", duplicate_window=text)  # type: ignore[arg-type]  # text is accepted at run time
     assert config.duplicate_window == parse_duration(text)

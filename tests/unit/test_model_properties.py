@@ -127,7 +127,7 @@ def _stream_path(config: jsm.StreamConfig) -> None:
 
 
 @given(st.sampled_from(sorted(jsm.StreamConfig.model_fields)), python_values)
-@settings(max_examples=600)
+@settings(max_examples=600, deadline=None)  # no wall-clock limit on a loaded machine
 def test_any_value_in_a_stream_config_field(field: str, value: object) -> None:
     config = _build(jsm.StreamConfig, {"name": "S"}, field, value)
     if config is not None:
@@ -136,7 +136,7 @@ def test_any_value_in_a_stream_config_field(field: str, value: object) -> None:
 
 
 @given(st.sampled_from(sorted(jsm.ConsumerConfig.model_fields)), python_values)
-@settings(max_examples=600)
+@settings(max_examples=600, deadline=None)  # no wall-clock limit on a loaded machine
 def test_any_value_in_a_consumer_config_field(field: str, value: object) -> None:
     config = _build(jsm.ConsumerConfig, {}, field, value)
     if config is None:
@@ -148,7 +148,7 @@ def test_any_value_in_a_consumer_config_field(field: str, value: object) -> None
 
 
 @given(st.sampled_from(sorted(jsm.KeyValueConfig.model_fields)), python_values)
-@settings(max_examples=400)
+@settings(max_examples=400, deadline=None)  # no wall-clock limit on a loaded machine
 def test_any_value_in_a_bucket_config_field(field: str, value: object) -> None:
     config = _build(jsm.KeyValueConfig, {"bucket": "b"}, field, value)
     if config is None:
@@ -161,7 +161,7 @@ def test_any_value_in_a_bucket_config_field(field: str, value: object) -> None:
 
 
 @given(st.sampled_from(sorted(jsm.ObjectStoreConfig.model_fields)), python_values)
-@settings(max_examples=300)
+@settings(max_examples=300, deadline=None)  # no wall-clock limit on a loaded machine
 def test_any_value_in_an_object_store_config_field(field: str, value: object) -> None:
     config = _build(jsm.ObjectStoreConfig, {"bucket": "b"}, field, value)
     if config is None:
@@ -182,7 +182,7 @@ CONFIGS: list[tuple[type[Model], str]] = [
 
 
 @given(st.sampled_from(CONFIGS), st.data())
-@settings(max_examples=600)
+@settings(max_examples=600, deadline=None)  # no wall-clock limit on a loaded machine
 def test_any_json_value_in_any_field_of_a_config_file(
     case: tuple[type[Model], str], data: st.DataObject
 ) -> None:

@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, Annotated, Any, Self, TypeVar, cast
 
 import pydantic
 from pydantic import (
-    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -93,20 +92,19 @@ _TOO_LONG = "is longer than the server can hold (int64 nanoseconds: at most abou
 def _duration_in(value: object, info: ValidationInfo) -> timedelta:
     # Text is natscli's syntax in either mode ("90s", "1h30m", "1y"); integers are
     # nanoseconds only in wire JSON, where Go writes a time.Duration as an int64.
+    if type(value) is int and info.mode == "json":  # replies: the common case first
+        if not _INT64_MIN <= value <= _INT64_MAX:
+            raise ValueError(f"{value} nanoseconds {_TOO_LONG}")
+        return ns_to_timedelta(value)
     if isinstance(value, timedelta):
         if not -MAX_DURATION <= value <= MAX_DURATION:
             raise ValueError(f"{show_duration(value)} {_TOO_LONG}")
         return value
     if isinstance(value, str):
         return parse_duration(value)
-    number = isinstance(value, int | float) and not isinstance(value, bool)
-    if number and info.mode == "json":
-        if not isinstance(value, int):
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if info.mode == "json":
             raise ValueError(f"durations in wire JSON are integer nanoseconds (got {value!r})")
-        if not _INT64_MIN <= value <= _INT64_MAX:
-            raise ValueError(f"{value} nanoseconds {_TOO_LONG}")
-        return ns_to_timedelta(value)
-    if number:
         raise ValueError(
             f"durations are datetime.timedelta values, e.g. timedelta(seconds={value}), or "
             "text such as '1h30m'; integer nanoseconds are accepted only in wire JSON "
@@ -118,37 +116,38 @@ def _duration_in(value: object, info: ValidationInfo) -> timedelta:
     )
 
 
+def _not_negative(value: object, info: ValidationInfo) -> timedelta:
+    span = _duration_in(value, info)
+    if span < _ZERO:
+        raise ValueError(f"must not be negative (got {show_duration(span)})")
+    return span
+
+
+def _positive(value: object, info: ValidationInfo) -> timedelta:
+    span = _duration_in(value, info)
+    if span <= _ZERO:
+        raise ValueError(
+            f"must be positive (got {show_duration(span)}); leave it out for the server default"
+        )
+    return span
+
+
 def _duration_out(value: timedelta) -> int:
     return timedelta_to_ns(value)
 
 
-def _not_negative(value: timedelta) -> timedelta:
-    if value < timedelta(0):
-        raise ValueError(f"must not be negative (got {show_duration(value)})")
-    return value
+_ZERO = timedelta(0)
+_TO_WIRE = PlainSerializer(_duration_out, return_type=int, when_used="json")
 
-
-def _positive(value: timedelta) -> timedelta:
-    if value <= timedelta(0):
-        raise ValueError(
-            f"must be positive (got {show_duration(value)}); leave it out for the server default"
-        )
-    return value
-
-
-Nanos = Annotated[
-    timedelta,
-    BeforeValidator(_duration_in),
-    PlainSerializer(_duration_out, return_type=int, when_used="json"),
-]
+Nanos = Annotated[timedelta, BeforeValidator(_duration_in), _TO_WIRE]
 """A duration: ``timedelta`` (or natscli text such as ``"1h30m"``) in Python, integer
 nanoseconds in wire JSON; at most :data:`jsm.units.MAX_DURATION` either way."""
 
-NonNegativeNanos = Annotated[Nanos, AfterValidator(_not_negative)]
+NonNegativeNanos = Annotated[timedelta, BeforeValidator(_not_negative), _TO_WIRE]
 """A :data:`Nanos` that may not be negative: what configurations take (the server refuses
 negative ages and windows, and quietly turns other negative durations into 0)."""
 
-PositiveNanos = Annotated[Nanos, AfterValidator(_positive)]
+PositiveNanos = Annotated[timedelta, BeforeValidator(_positive), _TO_WIRE]
 """A :data:`Nanos` above zero (``ack_wait``: the server replaces 0 with its default)."""
 
 
@@ -174,15 +173,18 @@ class WireEnum(enum.StrEnum):
     def __get_pydantic_core_schema__(
         cls, source: type[Any], handler: GetCoreSchemaHandler
     ) -> CoreSchema:
-        return core_schema.with_info_before_validator_function(
-            cls._known_in_python, handler(source)
+        schema = handler(source)
+        # Only Python input is checked: replies (JSON) keep their speed and any new value.
+        return core_schema.json_or_python_schema(
+            json_schema=schema,
+            python_schema=core_schema.no_info_before_validator_function(cls._known, schema),
+            serialization=schema.get("serialization"),
         )
 
     @classmethod
-    def _known_in_python(cls, value: object, info: ValidationInfo) -> object:
+    def _known(cls, value: object) -> object:
         if (
-            info.mode == "python"
-            and isinstance(value, str)
+            isinstance(value, str)
             and not isinstance(value, cls)
             and value not in cls._value2member_map_
         ):
