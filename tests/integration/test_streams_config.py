@@ -81,7 +81,7 @@ async def _assert_nothing_created(js: jsm.Manager) -> None:
         ({"mirror": {"name": "ORIGIN"}, "subjects": ["x.>"]}, "mirror of 'ORIGIN'.*subjects"),
         ({"num_replicas": 7}, "num_replicas must be 1 to 5"),
         ({"deny_purge": True, "allow_rollup_hdrs": True}, "deny_purge"),
-        ({"max_age": "PT0.01S"}, "max_age must be 0"),
+        ({"max_age": "10ms"}, "max_age must be 0"),
         ({"discard_new_per_subject": True}, "discard=DiscardPolicy.NEW"),
         ({"allow_msg_counter": True, "allow_msg_ttl": True}, "allow_msg_ttl"),
         ({"persist_mode": "async", "storage": "memory"}, "file storage"),
