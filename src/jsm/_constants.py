@@ -21,6 +21,22 @@ RETRY_BASE_DELAY = 0.05
 RETRY_MAX_DELAY = 1.0
 """Cap on the delay between two retries, in seconds."""
 
+PUBLISH_ATTEMPTS_PER_TIMEOUT = 3
+"""A publish with a ``msg_id`` whose acknowledgement does not come is sent again after
+this share of its timeout (but not under ``MIN_TIMEOUT``): the ack of a message in flight
+when its stream leader died never comes, and the stream drops the copy if it was stored."""
+
+PUBLISH_STREAM_CHECK_TIMEOUT = 1.0
+"""Seconds the ``STREAM.NAMES`` look-up after a publish's first "no responders" may take;
+a publisher without API permissions gets no answer, and then keeps retrying instead."""
+
+PUBLISH_STREAM_CHECK_TTL = 1.0
+"""Seconds a pipeline trusts what ``STREAM.NAMES`` said about a subject."""
+
+PUBLISH_MIN_TRY = 0.01
+"""Seconds left before a publish's deadline below which it is not sent again: the reply
+could not arrive in time, and a message sent then would only make the outcome unknown."""
+
 NAME_WARN_LENGTH = 32
 """Names this long or longer get a warning: some file systems and tools truncate them."""
 

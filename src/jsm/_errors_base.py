@@ -14,8 +14,9 @@ JsmError
 │   ├── ServerError (500)
 │   └── ServiceUnavailableError (503)
 ├── JsmTimeoutError               also TimeoutError
+│   └── NoStreamAnsweredError     a publish got no responders until its deadline (an election?)
 ├── JetStreamUnavailableError     no responders on an API request
-├── NoStreamError                 no responders on a publish
+├── NoStreamError                 a publish to a subject no stream captures
 ├── InvalidNameError              also ValueError
 ├── InvalidOptionError            also ValueError
 │   └── ConfigValidationError     a model given a value of the wrong type or out of range
@@ -65,6 +66,7 @@ __all__ = [
     "KeyExistsError",
     "KeyNotFoundError",
     "MissedHeartbeatError",
+    "NoStreamAnsweredError",
     "NoStreamError",
     "NotFoundError",
     "ObjectExistsError",
@@ -213,7 +215,16 @@ class JetStreamUnavailableError(JsmError):
 
 
 class NoStreamError(JsmError):
-    """A publish found no stream capturing its subject (no responders)."""
+    """A publish found no stream capturing its subject: nothing answered, and
+    ``STREAM.NAMES`` lists no stream for it in this account (or JetStream is off)."""
+
+
+class NoStreamAnsweredError(JsmTimeoutError):
+    """A publish got "no responders" until its deadline, though a stream may capture it.
+
+    Usually the stream is electing a leader: nats-server notices a dead leader after 4
+    to 9 seconds. Publish again, or give publishes a timeout longer than an election.
+    """
 
 
 class InvalidNameError(JsmError, ValueError):
@@ -555,7 +566,7 @@ class PublishFailedError(JsmError):
 
     Attributes:
         failed: how many publishes failed without their error being retrieved.
-        errors: the first of those errors (at most 100), in the order they happened.
+        errors: the latest of those errors (at most 100), in the order they happened.
     """
 
     def __init__(self, message: str, failed: int = 0, errors: tuple[JsmError, ...] = ()) -> None:

@@ -3,7 +3,8 @@
 It maps the subject (domain / API prefix), serialises the request model, sets the
 ``Nats-Required-Api-Level`` header when a feature needs it, turns ``{"error": …}``
 replies into typed exceptions, retries idempotent requests during leader elections
-within one shared deadline, and parses the reply into its model.
+(the conditions :mod:`jsm.api._retry` names) within one shared deadline, and parses
+the reply into its model.
 """
 
 from __future__ import annotations
@@ -17,17 +18,15 @@ import pydantic
 
 from jsm._constants import API_LEVEL_HEADER, MIN_TIMEOUT
 from jsm._errors_base import (
-    ApiError,
     JetStreamUnavailableError,
     JsmTimeoutError,
-    ServiceUnavailableError,
     UnexpectedReplyError,
     UnsupportedApiLevelError,
 )
 from jsm._options import NOT_GIVEN, Duration, NotGiven, to_timedelta
 from jsm._transport import NoRespondersError, Transport
-from jsm.api._retry import NO_RETRY, Retry
-from jsm.errors import NotEnabledError, NotEnabledForAccountError, api_error
+from jsm.api._retry import NO_RETRY, Retry, is_transient_reply
+from jsm.errors import api_error
 from jsm.models import AccountInfo, Model
 from jsm.models._base import parse_reply
 
@@ -120,8 +119,9 @@ class ApiClient:
     ) -> NatsMsg:
         """Send ``$JS.API.<rest>`` and return the raw reply message (for direct gets).
 
-        503 replies are retried when ``retry`` is set; other error bodies are left to the
-        caller, since raw replies are not always JSON.
+        With ``retry``, "no responders" and the known-transient error replies (a leader
+        election) are retried; other error bodies are left to the caller, since raw
+        replies are not always JSON.
 
         Raises:
             JetStreamUnavailableError: nothing answered.
@@ -144,9 +144,9 @@ class ApiClient:
                     raise self._unavailable(subject, context) from None
                 reason = "no responders"
             else:
-                if attempt >= policy.attempts or not _is_unavailable_reply(msg.data):
+                if attempt >= policy.attempts or not is_transient_reply(msg.data):
                     return msg
-                reason = "503 reply"
+                reason = "a transient error reply"
             delay = min(policy.delay(attempt), max(0.0, deadline - anyio.current_time()))
             logger.debug(
                 "retrying %s after %s (attempt %d, %.3fs)", subject, reason, attempt, delay
@@ -163,7 +163,7 @@ class ApiClient:
             ApiError: the body is an error reply.
             UnexpectedReplyError: the body is not a valid reply.
         """
-        raise_for_error(data, context=self._context(context))
+        raise_for_error(data, context=self.describe(context))
         try:
             return parse_reply(reply_type, data)
         except pydantic.ValidationError as err:
@@ -186,7 +186,8 @@ class ApiClient:
         self.api_level = info.api_level
         return info
 
-    def _context(self, context: str | None) -> str:
+    def describe(self, context: str | None = None) -> str:
+        """Say what a request was about and where it went, for error messages."""
         where = self.subjects.describe()
         return f"{context} {where}" if context else where
 
@@ -221,17 +222,3 @@ def raise_for_error(data: bytes, *, context: str | None = None) -> None:
     error = reply.get("error") if isinstance(reply, dict) else None
     if isinstance(error, dict):
         raise api_error(error, context=context)
-
-
-def _is_unavailable_reply(data: bytes) -> bool:
-    if b'"error"' not in data:
-        return False
-    try:
-        raise_for_error(data)
-    except (NotEnabledError, NotEnabledForAccountError):
-        return False  # a setting, not an election: retrying cannot help
-    except ServiceUnavailableError:
-        return True
-    except ApiError:
-        return False
-    return False

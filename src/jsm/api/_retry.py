@@ -1,25 +1,109 @@
-"""Retry policy for JetStream API requests: bounded attempts, capped exponential backoff."""
+"""What jsm retries and how patiently: the known-transient conditions and the backoff.
+
+Every retry decision reads this module: the API client retries idempotent requests on
+"no responders" and on the transient error codes below (bounded by ``Retry.attempts``
+and the deadline); the publish paths retry "no responders" and the same codes until the
+publish's deadline, and a timed-out publish only when it carries a ``Nats-Msg-Id``.
+Every other error reply, whatever its status, is final: a 503 ``maximum bytes exceeded``
+is a full stream, not an election.
+"""
 
 from __future__ import annotations
 
+import json
 import random
 from dataclasses import dataclass
+from types import MappingProxyType
+from typing import TYPE_CHECKING
 
-from jsm._constants import RETRY_ATTEMPTS, RETRY_BASE_DELAY, RETRY_MAX_DELAY
+from jsm._constants import (
+    MIN_TIMEOUT,
+    PUBLISH_ATTEMPTS_PER_TIMEOUT,
+    RETRY_ATTEMPTS,
+    RETRY_BASE_DELAY,
+    RETRY_MAX_DELAY,
+)
 from jsm._errors_base import InvalidOptionError
+from jsm.errors import api_error
 
-__all__ = ["Retry"]
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from jsm._errors_base import ApiError
+
+__all__ = [
+    "NO_RETRY",
+    "TRANSIENT_ERR_CODES",
+    "Retry",
+    "attempt_span",
+    "is_transient",
+    "is_transient_reply",
+    "transient_error",
+]
+
+
+TRANSIENT_ERR_CODES: Mapping[int, str] = MappingProxyType(
+    {
+        # JSClusterNotAvailErr: the meta group has no leader (an election after a server
+        # died or stepped down); nats-server's API handlers answer it while leaderless.
+        10008: "JetStream system temporarily unavailable (meta leader election)",
+        # JSStreamExpectedLastSeqPerSubjectNotReady: a just-elected stream leader is not
+        # ready to check Nats-Expected-Last-Subject-Sequence yet (nats-server 2.10; 2.11
+        # and later wait instead of answering it).
+        10163: "expected last sequence per subject temporarily unavailable (new stream leader)",
+    }
+)
+"""The error codes that mean "try again shortly": a leader election under way.
+
+Any other error reply is final, whatever its status (503 replies include full streams,
+10077 ``maximum bytes exceeded``, and missing resources, 10023).
+"""
+
+
+def is_transient(error: ApiError) -> bool:
+    """Whether ``error`` is a known-transient condition (see TRANSIENT_ERR_CODES)."""
+    return error.err_code in TRANSIENT_ERR_CODES
+
+
+def transient_error(data: bytes, *, context: str | None = None) -> ApiError | None:
+    """The typed error in ``data`` if it is a known-transient error reply, else ``None``."""
+    if b'"error"' not in data:
+        return None
+    try:
+        reply = json.loads(data)
+    except ValueError:
+        return None
+    error = reply.get("error") if isinstance(reply, dict) else None
+    if not isinstance(error, dict) or error.get("err_code") not in TRANSIENT_ERR_CODES:
+        return None
+    return api_error(error, context=context)
+
+
+def is_transient_reply(data: bytes) -> bool:
+    """Whether ``data`` is an error reply with a known-transient code (see TRANSIENT_ERR_CODES)."""
+    return transient_error(data) is not None
+
+
+def attempt_span(timeout: float) -> float:
+    """Seconds one try of a publish with a ``msg_id`` waits before it is sent again.
+
+    A share of the whole timeout, so a lost acknowledgement (its stream leader died)
+    leaves time for more tries, but never under ``MIN_TIMEOUT``.
+    """
+    return max(MIN_TIMEOUT.total_seconds(), timeout / PUBLISH_ATTEMPTS_PER_TIMEOUT)
 
 
 @dataclass(frozen=True, slots=True)
 class Retry:
-    """How often and how patiently to retry a request during a leader election.
+    """How often and how patiently to retry during a leader election.
 
-    Retries happen only for idempotent requests, only on "no responders" or a 503
-    reply, and never past the request's deadline.
+    API requests that are safe to repeat are tried at most ``attempts`` times; publishes
+    are retried until their deadline (an election takes seconds, not a number of tries),
+    with the same backoff. ``attempts=1`` turns every retry off.
 
     Args:
-        attempts: tries in all, the first one included (1 turns retries off).
+        attempts: tries in all for an API request, the first one included (1 turns
+            retries off, for publishes too).
         base_delay: seconds before the first retry; doubled each time, with jitter.
         max_delay: cap on the delay between two tries, in seconds.
     """
@@ -43,9 +127,16 @@ class Retry:
                 f"(got base_delay={self.base_delay!r}, max_delay={self.max_delay!r})"
             )
 
+    @property
+    def enabled(self) -> bool:
+        """Whether anything is retried at all (``attempts`` above 1)."""
+        return self.attempts > 1
+
     def delay(self, retry_number: int) -> float:
         """Seconds to wait before retry ``retry_number`` (1 for the first retry)."""
-        ceiling = min(self.max_delay, self.base_delay * 2.0 ** (retry_number - 1))
+        # Capped before the power so a publish retried for minutes cannot overflow.
+        exponent = min(retry_number - 1, 32)
+        ceiling = min(self.max_delay, self.base_delay * 2.0**exponent)
         return ceiling / 2 + random.uniform(0, ceiling / 2)  # jitter, not cryptography
 
 

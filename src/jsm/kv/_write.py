@@ -12,11 +12,12 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Final
 
 from jsm._constants import KV_MIN_KEY_TTL
-from jsm._errors_base import InvalidOptionError, NoStreamError
+from jsm._errors_base import ApiError, InvalidOptionError, JsmTimeoutError, NoStreamError
 from jsm._options import NotGiven, to_timedelta
 from jsm._transport import NoRespondersError
+from jsm.api._retry import is_transient
 from jsm.kv._errors import raise_if_gone
-from jsm.publish import decode_pub_ack, publish_once
+from jsm.publish import decode_pub_ack, publish_once, publish_timeout
 
 if TYPE_CHECKING:
     from jsm._options import Duration
@@ -102,21 +103,29 @@ async def write(
         BucketNotFoundError: ``bucket`` was deleted.
         ApiError: the stream refused the write (e.g. a stale expected revision).
         NoStreamError: nothing took the write, and ``bucket`` cannot tell why.
+        NoStreamAnsweredError: the bucket's stream did not answer in time (an election?).
+        JsmTimeoutError: no acknowledgement in time; the outcome is unknown.
     """
     if isinstance(timeout, NotGiven):
         # The common case takes one lean request; "no responders" (an election, or
-        # no bucket) is left to publish_once's bounded retries and its errors.
+        # no bucket) and transient errors go to publish_once, which retries them.
+        span = api.timeout.total_seconds()
         try:
-            msg = await api.transport.request_lean(
-                subject, value, timeout=api.timeout.total_seconds(), headers=headers
-            )
+            msg = await api.transport.request_lean(subject, value, timeout=span, headers=headers)
         except NoRespondersError:
             pass
+        except JsmTimeoutError as err:
+            raise publish_timeout(subject, span, context=context, resendable=False) from err
         else:
-            return decode_pub_ack(api, msg.data, subject=subject, context=context).seq
+            try:
+                return decode_pub_ack(api, msg.data, subject=subject, context=context).seq
+            except ApiError as err:
+                if not is_transient(err):
+                    raise
     try:
+        # No msg_id: a write whose ack was lost is not sent again (a second revision).
         ack = await publish_once(
-            api, subject, value, headers=headers, timeout=timeout, context=context
+            api, subject, value, headers=headers, timeout=timeout, context=context, resendable=False
         )
     except NoStreamError as err:
         if bucket is not None:

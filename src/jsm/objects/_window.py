@@ -6,7 +6,9 @@ once. A full window waits for acks before sending more, so memory stays bounded 
 the connection stays busy. Acks are settled as they arrive by the subscription's
 delivery (no per-ack wait), and the first failed ack (an error reply, "no stream", a
 timeout, a lost connection) is raised from the publish or drain that meets it. Chunks
-are never re-sent: a re-sent chunk would land out of order.
+are never re-sent: a re-sent chunk would land out of order. "No responders" is told
+apart (one ``STREAM.NAMES`` look-up) as a missing bucket or a stream that did not
+answer (electing a leader: put the object again).
 """
 
 from __future__ import annotations
@@ -17,14 +19,16 @@ from typing import TYPE_CHECKING, Self
 
 import anyio
 
+from jsm._constants import PUBLISH_STREAM_CHECK_TIMEOUT
 from jsm._errors_base import (
     JsmConnectionError,
     JsmError,
     JsmTimeoutError,
+    NoStreamAnsweredError,
     NoStreamError,
 )
 from jsm._transport import status_of, unsubscribe_shielded
-from jsm.publish import decode_pub_ack
+from jsm.publish import decode_pub_ack, streams_capturing
 
 if TYPE_CHECKING:
     from types import TracebackType
@@ -67,6 +71,8 @@ class AckWindow:
         self._sub: Subscription | None = None
         self._reconnects = 0
         self._error: JsmError | None = None
+        self._subject = ""
+        self._unanswered: str | None = None  # a chunk subject that got "no responders"
         self._progress: anyio.Event | None = None
         self.acked = 0
         """How many publishes were acknowledged."""
@@ -102,6 +108,7 @@ class AckWindow:
         Raises:
             ApiError: an earlier publish was refused (e.g. the bucket is full).
             NoStreamError: no stream captures ``subject``.
+            NoStreamAnsweredError: a chunk got "no responders" (a leader election?).
             JsmTimeoutError: an ack did not come in time.
             JsmConnectionError: the connection was lost with publishes in flight.
         """
@@ -110,9 +117,10 @@ class AckWindow:
             or self._pending_bytes + len(payload) > self._max_bytes
         ):
             await self._wait_for_progress()
-        self._check()
+        await self._check()
         self._serial += 1
         token = str(self._serial)
+        self._subject = subject
         self._pending[token] = (len(payload), anyio.current_time() + self._ack_timeout)
         self._pending_bytes += len(payload)
         await self._transport.publish(subject, payload, reply=self._prefix + token)
@@ -125,7 +133,7 @@ class AckWindow:
         """
         while self._pending:
             await self._wait_for_progress()
-        self._check()
+        await self._check()
 
     async def settle(self, deadline: float) -> None:
         """Wait (until ``deadline``) for the outstanding acks, ignoring their errors.
@@ -141,7 +149,9 @@ class AckWindow:
                 with anyio.move_on_after(_POLL):
                     await event.wait()
 
-    def _check(self) -> None:
+    async def _check(self) -> None:
+        if self._error is None and self._unanswered is not None:
+            self._error = await self._unanswered_error(self._unanswered)
         if self._error is not None:
             raise self._error
         if self._pending and self._transport.reconnects != self._reconnects:
@@ -150,9 +160,21 @@ class AckWindow:
                 "put the object again"
             )
 
+    async def _unanswered_error(self, subject: str) -> JsmError:
+        deadline = anyio.current_time() + PUBLISH_STREAM_CHECK_TIMEOUT
+        if await streams_capturing(self._api, subject, deadline) == []:
+            return NoStreamError(
+                f"no stream captures the chunk subjects ({self._context}); "
+                "the bucket's stream is missing"
+            )
+        return NoStreamAnsweredError(
+            f"the bucket's stream did not answer a chunk ({self._context}): it may be "
+            "electing a leader; chunks cannot be sent again in order, so put the object again"
+        )
+
     async def _wait_for_progress(self) -> None:
         """Wait until an ack settles (or raise the failure that stops the put)."""
-        self._check()
+        await self._check()
         _, deadline = next(iter(self._pending.values()))
         remaining = deadline - anyio.current_time()
         if remaining <= 0:
@@ -160,26 +182,26 @@ class AckWindow:
         self._progress = event = anyio.Event()
         with anyio.move_on_after(min(remaining, _POLL)):
             await event.wait()
-        self._check()
+        await self._check()
 
     async def _on_ack(self, msg: NatsMsg) -> None:
         entry = self._pending.pop(msg.subject[self._cut :], None)
         if entry is None:
             return  # a late ack for a publish already given up on
         self._pending_bytes -= entry[0]
-        try:
-            status = status_of(msg)
-            if status is not None and status[0] == "503":
-                raise NoStreamError(
-                    f"no stream captures the chunk subjects ({self._context}); "
-                    "the bucket's stream is missing"
-                )
-            decode_pub_ack(self._api, msg.data, subject=msg.subject, context=self._context)
-        except JsmError as err:
-            if self._error is None:
-                self._error = err
+        status = status_of(msg)
+        if status is not None and status[0] == "503":
+            # Told apart (missing bucket or electing) where the failure is raised.
+            if self._unanswered is None:
+                self._unanswered = self._subject
         else:
-            self.acked += 1
+            try:
+                decode_pub_ack(self._api, msg.data, subject=msg.subject, context=self._context)
+            except JsmError as err:
+                if self._error is None:
+                    self._error = err
+            else:
+                self.acked += 1
         event = self._progress
         if event is not None:
             self._progress = None

@@ -154,6 +154,7 @@ async def publish_meta(
             headers=ROLLUP_HEADERS,
             timeout=timeout,
             context=f"object {info.name!r} in object store {info.bucket!r}",
+            resendable=False,
         )
     except (StreamNotFoundError, NoStreamError) as err:
         await raise_if_gone(api, info.bucket, err)

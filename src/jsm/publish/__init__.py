@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from jsm.publish._core import decode_pub_ack as decode_pub_ack
 from jsm.publish._core import publish_once as publish_once
+from jsm.publish._core import publish_timeout as publish_timeout
+from jsm.publish._core import streams_capturing as streams_capturing
 from jsm.publish._options import Expect as Expect
 from jsm.publish._options import Rollup as Rollup
 from jsm.publish._single import increment as increment
@@ -26,4 +28,6 @@ __all__ = [
     "increment",
     "publish",
     "publish_once",
+    "publish_timeout",
+    "streams_capturing",
 ]

@@ -17,20 +17,11 @@ import logging
 import uuid
 from typing import TYPE_CHECKING, Self
 
-import anyio
-
 from jsm._constants import BATCH_FLOW_EVERY, BATCH_ID_MAX_LENGTH
-from jsm._errors_base import (
-    ClosedError,
-    InvalidOptionError,
-    JsmTimeoutError,
-    NoStreamError,
-    UnexpectedReplyError,
-)
+from jsm._errors_base import ClosedError, InvalidOptionError, UnexpectedReplyError
 from jsm._options import NOT_GIVEN, Duration, NotGiven
-from jsm._transport import NoRespondersError
 from jsm.api._client import raise_for_error
-from jsm.publish._core import publish_once
+from jsm.publish._core import publish_once, publish_request
 from jsm.publish._options import (
     BATCH_COMMIT,
     BATCH_ID,
@@ -163,6 +154,8 @@ class Batch:
             ApiError: the batch was refused (an expectation failed, the batch is too large,
                 messages were lost: ``AtomicPublishIncompleteBatchError``, ...); nothing stored.
             NoStreamError: no stream captures the subject.
+            NoStreamAnsweredError: no stream answered in time (a leader election?).
+            JsmTimeoutError: no acknowledgement in time; the batch may or may not be stored.
             InvalidOptionError: the batch is empty.
             ClosedError: already committed, or used outside its block.
         """
@@ -177,6 +170,9 @@ class Batch:
             BATCH_SEQUENCE: str(self._sent + 1),
             BATCH_COMMIT: "1",
         }
+        # "No responders" is retried (nothing was stored; a batch whose staged messages a
+        # lost leader took along is refused by the next one), a lost ack is not: the
+        # batch is gone once committed, so a second commit would be refused even so.
         self.ack = await publish_once(
             self._api,
             subject,
@@ -184,6 +180,7 @@ class Batch:
             headers=headers,
             timeout=self._timeout,
             context=f"batch {self.batch_id!r}",
+            resendable=False,
         )
         self._sent += 1
         return self.ack
@@ -191,26 +188,22 @@ class Batch:
     async def _send(self, subject: str, payload: bytes, own: dict[str, str]) -> None:
         sequence = self._sent + 1
         headers = own | {BATCH_ID: self.batch_id, BATCH_SEQUENCE: str(sequence)}
-        transport = self._api.transport
         if sequence == 1 or sequence % BATCH_FLOW_EVERY == 0:
             # The first message must be a request (the server answers an empty message,
             # or an error if the stream refuses batches); later ones ask now and then,
             # so a batch the server has dropped fails here rather than at the commit.
-            deadline = self._api.deadline(self._timeout)
+            # "No responders" (a stream electing a leader) is retried: nothing was staged.
             try:
-                reply = await transport.request(
+                reply = await publish_request(
+                    self._api,
                     subject,
                     payload,
-                    timeout=max(0.001, deadline - anyio.current_time()),
                     headers=headers,
+                    timeout=self._timeout,
+                    context=f"batch {self.batch_id!r}",
+                    hint="create a stream with allow_atomic whose subjects include it",
                 )
-            except NoRespondersError:
-                self._done = True
-                raise NoStreamError(
-                    f"no stream captures subject {subject!r} (batch {self.batch_id!r}); "
-                    "create a stream with allow_atomic whose subjects include it"
-                ) from None
-            except JsmTimeoutError:
+            except BaseException:
                 self._done = True
                 raise
             if reply.data:
@@ -221,7 +214,7 @@ class Batch:
                     "publish: it does not know atomic batches (nats-server 2.12 or newer needed)"
                 )
         else:
-            await transport.publish(subject, payload, headers=headers)
+            await self._api.transport.publish(subject, payload, headers=headers)
         self._sent = sequence
 
     def _check_open(self) -> None:

@@ -5,10 +5,11 @@ publish carries its own reply token under it, so no per-message inbox, request o
 is made. ``await pub.publish(...)`` returns a :class:`PubAckFuture` as soon as the
 message is handed to the connection, and waits first while ``max_pending`` acks are
 outstanding (back-pressure instead of an unbounded queue). One task of the block's task
-group fails acks that did not arrive in time, another re-sends messages the stream could
-not take during a leader election ("no responders" or a 503 reply, bounded by the retry
-policy, with the same ``Nats-Msg-Id``). Leaving the block waits for every ack; failures
-nobody retrieved are raised then as one :class:`~jsm.errors.PublishFailedError`.
+group watches the deadlines, another re-sends what a stream electing a leader could not
+take ("no responders", or a transient error reply: nothing was stored) until the
+publish's deadline, and a message with a ``Nats-Msg-Id`` whose ack did not come (the
+stream deduplicates it). Leaving the block waits for every ack; failures nobody
+retrieved are raised then as one :class:`~jsm.errors.PublishFailedError`.
 """
 
 from __future__ import annotations
@@ -21,19 +22,23 @@ import anyio
 
 from jsm._constants import (
     CLEANUP_TIMEOUT,
+    PUBLISH_MIN_TRY,
+    PUBLISH_STREAM_CHECK_TIMEOUT,
+    PUBLISH_STREAM_CHECK_TTL,
     PUBLISHER_MAX_FAILURES_KEPT,
     PUBLISHER_SUBJECT_CACHE,
 )
-from jsm._errors_base import (
-    ClosedError,
-    JsmError,
-    JsmTimeoutError,
-    NoStreamError,
-    PublishFailedError,
-    ServiceUnavailableError,
-)
+from jsm._errors_base import ApiError, ClosedError, JsmError, PublishFailedError
 from jsm._transport import STATUS_HEADER, discard
-from jsm.publish._core import decode_pub_ack
+from jsm.api._retry import attempt_span, is_transient
+from jsm.publish._core import (
+    decode_pub_ack,
+    no_stream_answered,
+    no_stream_error,
+    publish_timeout,
+    streams_capturing,
+)
+from jsm.publish._future import LOST_ACK, NO_RESPONDERS, PubAckFuture
 from jsm.publish._options import (
     MSG_ID,
     Expect,
@@ -44,7 +49,7 @@ from jsm.publish._options import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Generator, Mapping
+    from collections.abc import Callable, Mapping
     from types import TracebackType
 
     from anyio.abc import TaskGroup
@@ -53,116 +58,10 @@ if TYPE_CHECKING:
     from jsm._options import Duration
     from jsm._transport import NatsMsg, Subscription
     from jsm.api import ApiClient, Retry
-    from jsm.models import PubAck
 
 __all__ = ["PubAckFuture", "Publisher"]
 
 logger = logging.getLogger(__name__)
-
-_IDLE_TICK = 0.5
-"""Seconds the timeout watcher sleeps while nothing is outstanding."""
-
-
-class PubAckFuture:
-    """The acknowledgement of one pipelined publish; ``await`` it for the :class:`~jsm.PubAck`.
-
-    The reply is parsed only when asked for, so a pipeline whose results nobody reads
-    costs no parsing beyond the error check every reply gets.
-    """
-
-    __slots__ = (
-        "_ack",
-        "_attempt",
-        "_data",
-        "_deadline",
-        "_error",
-        "_headers",
-        "_payload",
-        "_publisher",
-        "_retrieved",
-        "_waiter",
-        "subject",
-        "token",
-    )
-
-    def __init__(
-        self,
-        publisher: Publisher,
-        token: str,
-        subject: str,
-        payload: bytes,
-        headers: dict[str, str] | None,
-        deadline: float,
-    ) -> None:
-        self._publisher = publisher
-        self.token = token
-        self.subject = subject
-        """The subject the message was published to."""
-        self._payload: bytes | None = payload
-        self._headers = headers
-        self._deadline = deadline
-        self._attempt = 1
-        self._data: bytes | None = None
-        self._ack: PubAck | None = None
-        self._error: JsmError | None = None
-        self._waiter: asyncio.Future[None] | None = None
-        self._retrieved = False
-
-    @property
-    def msg_id(self) -> str | None:
-        """The message's ``Nats-Msg-Id``, if it has one."""
-        return self._headers.get(MSG_ID) if self._headers else None
-
-    def done(self) -> bool:
-        """Whether the acknowledgement (or the failure) has arrived."""
-        return self._data is not None or self._error is not None
-
-    def result(self) -> PubAck:
-        """Return the ``PubAck``; raise the failure if the publish failed.
-
-        Raises:
-            ApiError: the stream refused the message.
-            NoStreamError: no stream captured the subject, even after retries.
-            JsmTimeoutError: no acknowledgement in time.
-            ClosedError: the pipeline closed before the acknowledgement came.
-            InvalidStateError: the acknowledgement has not arrived yet.
-        """
-        self._retrieved = True
-        if self._error is not None:
-            raise self._error
-        if self._ack is None:
-            if self._data is None:
-                raise asyncio.InvalidStateError(f"the publish to {self.subject!r} is not acked yet")
-            self._ack = decode_pub_ack(self._publisher._api, self._data, subject=self.subject)
-        return self._ack
-
-    def exception(self) -> JsmError | None:
-        """Return the failure, or ``None`` if the publish was acknowledged."""
-        if not self.done():
-            raise asyncio.InvalidStateError(f"the publish to {self.subject!r} is not acked yet")
-        self._retrieved = True
-        return self._error
-
-    def __await__(self) -> Generator[object, None, PubAck]:
-        return self._wait().__await__()
-
-    async def _wait(self) -> PubAck:
-        if not self.done():
-            if self._waiter is None:
-                self._waiter = asyncio.get_running_loop().create_future()
-            await asyncio.shield(self._waiter)
-        return self.result()
-
-    def _resolve(self, data: bytes | None, error: JsmError | None) -> None:
-        self._data = data
-        self._error = error
-        self._payload = None
-        if self._waiter is not None and not self._waiter.done():
-            self._waiter.set_result(None)
-
-    def __repr__(self) -> str:
-        state = "failed" if self._error else "acked" if self._data is not None else "pending"
-        return f"<PubAckFuture {self.subject!r} {state}>"
 
 
 class Publisher:
@@ -170,10 +69,10 @@ class Publisher:
 
     Args:
         max_pending: acknowledgements outstanding at most; ``publish`` waits beyond.
-        timeout: how long each acknowledgement may take (retries included).
-        retry: how often to re-send during a leader election (503 / no responders);
-            a timed-out message is re-sent only if it has a ``msg_id`` (the
-            server's dedupe makes that safe).
+        timeout: how long each publish may take, its retries included.
+        retry: the backoff between re-sends while a stream elects a leader; a message
+            whose ack did not come is sent again only if it has a ``msg_id`` (the
+            server's dedupe makes that safe). ``attempts=1`` turns re-sending off.
     """
 
     def __init__(self, api: ApiClient, *, max_pending: int, timeout: float, retry: Retry) -> None:
@@ -182,8 +81,12 @@ class Publisher:
         self._max_pending = max_pending
         self._low_water = max_pending - max(1, max_pending // 4)
         self._timeout = timeout
+        self._span = attempt_span(timeout)
         self._retry = retry
-        self._pending: dict[str, PubAckFuture] = {}
+        self._pending: dict[str, PubAckFuture] = {}  # in send order = deadline order
+        # Publishes with a msg_id awaiting their ack, in the order of their last send (so
+        # of their _retry_at): the watcher sends them again when that passes.
+        self._awaiting: dict[str, PubAckFuture] = {}
         self._serial = 0
         self._prefix = ""
         self._cut = 0
@@ -194,8 +97,10 @@ class Publisher:
         self._retry_send: MemoryObjectSendStream[tuple[float, PubAckFuture]] | None = None
         self._retry_receive: MemoryObjectReceiveStream[tuple[float, PubAckFuture]] | None = None
         self._checked: set[str] = set()
-        self._failures: list[PubAckFuture] = []
-        self._failed = 0
+        self._streams: dict[str, tuple[float, bool]] = {}  # subject -> (asked at, has one)
+        self._can_check = True
+        self._failures: dict[str, PubAckFuture] = {}  # the latest failures not looked at
+        self._unretrieved = 0  # every failure not yet looked at, kept or not
         self._open = False
         self._entered = False
         self._clock: Callable[[], float] = anyio.current_time
@@ -225,15 +130,15 @@ class Publisher:
             callback=self._on_reply,
             pending_msgs_limit=self._max_pending * 2 + 64,
         )
-        # Each outstanding publish is queued for a re-send at most once at a time, so a
-        # buffer of max_pending never fills.
+        # Each outstanding publish is queued for a re-send at most once at a time
+        # (PubAckFuture._queued), so a buffer of max_pending never fills.
         self._retry_send, self._retry_receive = anyio.create_memory_object_stream[
             tuple[float, PubAckFuture]
         ](self._max_pending)
         tg = anyio.create_task_group()
         await tg.__aenter__()
         self._tg = tg
-        tg.start_soon(self._watch_timeouts)
+        tg.start_soon(self._watch_deadlines)
         tg.start_soon(self._resend)
         self._open = True
         return self
@@ -300,16 +205,19 @@ class Publisher:
                 raise ClosedError("the publisher closed while this publish waited for room")
         self._serial += 1
         token = str(self._serial)
-        future = PubAckFuture(
-            self, token, subject, payload, all_headers, self._clock() + self._timeout
-        )
+        now = self._clock()
+        future = PubAckFuture(self, token, subject, payload, all_headers, now + self._timeout)
         self._pending[token] = future
+        if all_headers is not None and MSG_ID in all_headers and self._retry.enabled:
+            future._retry_at = now + self._span
+            self._awaiting[token] = future
         try:
             await self._transport.publish(
                 subject, payload, reply=self._prefix + token, headers=all_headers
             )
         except BaseException:
             self._pending.pop(token, None)
+            self._awaiting.pop(token, None)
             raise
         self.published += 1
         return future
@@ -333,52 +241,61 @@ class Publisher:
             return
         if not data:
             headers = msg.headers
-            status = headers.get(STATUS_HEADER) if headers else None
-            if status == "503":
-                self._retry_or_fail(
-                    future,
-                    NoStreamError(
-                        f"no stream captures subject {future.subject!r}; create a stream whose "
-                        "subjects include it, or check the subject"
-                    ),
-                )
+            if headers and headers.get(STATUS_HEADER) == "503":
+                self._retry_or_fail(future, NO_RESPONDERS)
                 return
         try:
             decode_pub_ack(self._api, data, subject=future.subject)
-        except ServiceUnavailableError as err:
-            self._retry_or_fail(future, err)
+        except ApiError as err:
+            if is_transient(err):
+                self._retry_or_fail(future, err)
+            else:
+                self._settle(future, None, err)
             return
         except JsmError as err:
             self._settle(future, None, err)
             return
         self._settle(future, data, None)
 
-    def _retry_or_fail(self, future: PubAckFuture, error: JsmError) -> None:
-        now = anyio.current_time()
-        if future._attempt >= self._retry.attempts or now >= future._deadline:
-            self._settle(future, None, error)
-            return
-        delay = self._retry.delay(future._attempt)
-        future._attempt += 1
+    def _retry_or_fail(self, future: PubAckFuture, why: str | JsmError) -> None:
+        """Queue ``future`` to be sent again (the re-send task decides whether it still may)."""
+        self._awaiting.pop(future.token, None)
+        future._why = why
+        if why == LOST_ACK:
+            future._unsure = True
+        if future._queued:
+            return  # a late reply to an earlier try: the queued re-send answers for both
+        now = self._clock()
+        remaining = future._deadline - now
+        if why == LOST_ACK or not self._retry.enabled or remaining < PUBLISH_MIN_TRY:
+            delay = 0.0  # at once: the wait is spent already, or there is nothing to wait for
+        else:
+            delay = min(self._retry.delay(future._attempt), remaining / 2)
         logger.debug(
-            "publish to %s: %s, re-sending (attempt %d) in %.3fs",
+            "publish to %s: %s, re-sending (try %d) in %.3fs",
             future.subject,
-            type(error).__name__,
-            future._attempt,
+            why,
+            future._attempt + 1,
             delay,
         )
-        self._queue_resend(now + delay, future)
+        if self._retry_send is None:
+            self._settle(future, None, ClosedError("the publisher is closed"))
+            return
+        future._queued = True
+        self._retry_send.send_nowait((now + delay, future))
 
     def _settle(self, future: PubAckFuture, data: bytes | None, error: JsmError | None) -> None:
         if self._pending.pop(future.token, None) is None:
             return
+        self._awaiting.pop(future.token, None)
         future._resolve(data, error)
         if error is None:
             self.acked += 1
-        else:
-            self._failed += 1
-            if len(self._failures) < PUBLISHER_MAX_FAILURES_KEPT:
-                self._failures.append(future)
+        elif not future._retrieved:
+            self._unretrieved += 1
+            self._failures[future.token] = future
+            if len(self._failures) > PUBLISHER_MAX_FAILURES_KEPT:
+                del self._failures[next(iter(self._failures))]  # keep the latest
         if self._space is not None and len(self._pending) <= self._low_water:
             self._space.set()
             self._space = None
@@ -386,50 +303,60 @@ class Publisher:
             self._idle.set()
             self._idle = None
 
+    def _failure_seen(self, future: PubAckFuture) -> None:
+        """The caller looked at ``future``'s failure: it is no longer the block's to raise."""
+        self._unretrieved -= 1
+        self._failures.pop(future.token, None)
+
+    def _late_error(self, future: PubAckFuture) -> JsmError:
+        """The error for ``future`` at its deadline, from why its last try failed."""
+        why = future._why
+        if isinstance(why, JsmError):
+            return why  # what the server said last: still electing
+        if why == NO_RESPONDERS:
+            return no_stream_answered(future.subject, self._timeout, maybe_stored=future._unsure)
+        return publish_timeout(
+            future.subject, self._timeout, msg_id=future.msg_id, tries=future._attempt
+        )
+
     # ---------------------------------------------------------------- background tasks
 
-    async def _watch_timeouts(self) -> None:
+    async def _watch_deadlines(self) -> None:
         while True:
+            now = self._clock()
             oldest = next(iter(self._pending.values()), None)
-            if oldest is None:
-                await anyio.sleep(min(_IDLE_TICK, self._timeout))
+            if oldest is not None and now >= oldest._deadline:
+                self._settle(oldest, None, self._late_error(oldest))
                 continue
-            if anyio.current_time() < oldest._deadline:
-                await anyio.sleep_until(oldest._deadline)
+            lost = next(iter(self._awaiting.values()), None)
+            if lost is not None and now >= lost._retry_at:
+                # The stream leader may have died with the message: re-sent under the same
+                # Nats-Msg-Id, it gets the original's ack, never a second copy.
+                self._retry_or_fail(lost, LOST_ACK)
                 continue
-            if oldest.msg_id is not None and oldest._attempt < self._retry.attempts:
-                # The message may be stored with its ack lost (a leader change): re-sending
-                # under the same Nats-Msg-Id gets the original's ack, never a second copy.
-                oldest._attempt += 1
-                oldest._deadline = anyio.current_time() + self._timeout
-                del self._pending[oldest.token]
-                self._pending[oldest.token] = oldest  # keep the dict in deadline order
-                logger.debug("publish to %s timed out; re-sending", oldest.subject)
-                self._queue_resend(0.0, oldest)
-                continue
-            self._settle(
-                oldest,
-                None,
-                JsmTimeoutError(
-                    f"no acknowledgement for a publish to {oldest.subject!r} within "
-                    f"{self._timeout:g}s"
-                ),
+            # Anything sent from now on has its deadlines at least this far away.
+            wake = min(
+                oldest._deadline if oldest is not None else now + self._timeout,
+                lost._retry_at if lost is not None else now + self._span,
             )
-
-    def _queue_resend(self, due: float, future: PubAckFuture) -> None:
-        if self._retry_send is None:
-            self._settle(future, None, ClosedError("the publisher is closed"))
-            return
-        self._retry_send.send_nowait((due, future))
+            await anyio.sleep_until(wake)
 
     async def _resend(self) -> None:
         if self._retry_receive is None:
             return
         async for due, future in self._retry_receive:
-            if due > anyio.current_time():
+            if due > self._clock():
                 await anyio.sleep_until(due)
+            future._queued = False
+            if future._why == NO_RESPONDERS and await self._has_stream(future.subject) is False:
+                self._settle(future, None, no_stream_error(self._api, future.subject))
+                continue
             payload = future._payload
             if future.token not in self._pending or payload is None:
+                continue  # settled meanwhile
+            now = self._clock()
+            if not self._retry.enabled or future._deadline - now < PUBLISH_MIN_TRY:
+                self._settle(future, None, self._late_error(future))
                 continue
             try:
                 await self._transport.publish(
@@ -440,8 +367,31 @@ class Publisher:
                 )
             except JsmError as err:
                 self._settle(future, None, err)
-            else:
-                self.retried += 1
+                continue
+            self.retried += 1
+            future._attempt += 1
+            if future.msg_id is not None:
+                future._retry_at = self._clock() + self._span
+                self._awaiting[future.token] = future
+
+    async def _has_stream(self, subject: str) -> bool | None:
+        """Whether a stream captures ``subject`` (``STREAM.NAMES``, cached); None if unknown."""
+        if not self._can_check:
+            return None
+        now = self._clock()
+        known = self._streams.get(subject)
+        if known is not None and now - known[0] < PUBLISH_STREAM_CHECK_TTL:
+            return known[1]
+        found = await streams_capturing(self._api, subject, now + PUBLISH_STREAM_CHECK_TIMEOUT)
+        if found is None:
+            # Unanswered (no API permissions?) or still electing: stop asking, so re-sends
+            # are not held up again; publishes then fail at their deadline instead.
+            self._can_check = False
+            return None
+        if len(self._streams) >= PUBLISHER_SUBJECT_CACHE:
+            self._streams.clear()
+        self._streams[subject] = (now, bool(found))
+        return bool(found)
 
     # ---------------------------------------------------------------- closing
 
@@ -472,14 +422,13 @@ class Publisher:
                 receive.close()
 
     def _raise_unretrieved(self) -> None:
-        unseen = [f for f in self._failures if not f._retrieved]
-        hidden = self._failed - len(self._failures)  # failures beyond those kept
-        count = len(unseen) + hidden
+        count = self._unretrieved
         if count == 0:
             return
+        unseen = list(self._failures.values())
         errors = tuple(f._error for f in unseen if f._error is not None)
         first = unseen[0] if unseen else None
-        detail = f"; the first, to {first.subject!r}: {first._error}" if first else ""
+        detail = f"; for one, to {first.subject!r}: {first._error}" if first else ""
         raise PublishFailedError(
             f"{count} of {self.published} pipelined publishes failed{detail}", count, errors
         ) from (errors[0] if errors else None)

@@ -1,0 +1,223 @@
+"""Publishing while the leader of an R3 stream is killed (SIGKILL) and then restored.
+
+What the server does, measured on nats-server 2.15 with a 3-node cluster: after the
+kill, the other nodes notice the dead leader only after their Raft election timeout
+(4 to 9 s); until a new leader subscribes, publishes get "no responders" (nothing
+stored), which jsm retries until the publish's deadline. The publishes in flight at the
+dead leader at the instant of the kill get no reply at all, stored or not; the client
+cannot tell, so jsm sends them again only under a ``Nats-Msg-Id`` (the stream drops the
+second copy), and otherwise fails them with a timeout that says the outcome is unknown.
+So the tests that require every publish to succeed give every message a msg_id, and
+publish with a timeout longer than an election (30 s: 10 s per try).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import anyio
+import pytest
+
+import jsm
+from jsm import errors
+from jsm.testing import Cluster, run_cluster
+from tests.integration.consumer_helpers import eventually, make_stream
+
+if TYPE_CHECKING:
+    from collections.abc import AsyncIterator, Iterator
+
+TOTAL = 10_000
+KILL_AT = TOTAL // 3
+TIMEOUT = 30.0
+"""Longer than an election (4 to 9 s) plus the time a loaded machine adds."""
+
+pytestmark = pytest.mark.timeout(600)
+
+
+@pytest.fixture(scope="module")
+def cluster() -> Iterator[Cluster]:
+    """A cluster of its own: these tests kill its nodes."""
+    with run_cluster(3, name="FAILOVER") as started:
+        yield started
+
+
+def connect_via(cluster: Cluster, node: int) -> jsm.connect:
+    """A connection to ``node`` first (the others only after it fails)."""
+    urls = [cluster.urls[node]] + [u for i, u in enumerate(cluster.urls) if i != node]
+    return jsm.connect(urls, timeout=TIMEOUT, dont_randomize=True)
+
+
+@pytest.fixture
+async def admin(cluster: Cluster) -> AsyncIterator[jsm.Manager]:
+    """A manager for setting up and checking (patient while the cluster recovers)."""
+    retry = jsm.Retry(attempts=60, max_delay=0.5)
+    async with jsm.connect(cluster.urls, timeout=TIMEOUT, retry=retry) as js:
+        yield js
+
+
+async def r3_stream(admin: jsm.Manager, cluster: Cluster, name: str) -> tuple[jsm.Stream, int]:
+    """An R3 file stream with every replica current; return it and its leader's node."""
+    stream = await make_stream(admin, name, storage=jsm.StorageType.FILE, replicas=3)
+    await eventually(lambda: healthy(stream), within=60)
+    info = (await stream.info()).cluster
+    assert info is not None and info.leader is not None
+    return stream, [s.name for s in cluster.servers].index(info.leader)
+
+
+async def healthy(stream: jsm.Stream) -> bool:
+    """Whether the stream has a leader and two current followers."""
+    info = (await stream.info()).cluster
+    if info is None or info.leader is None:
+        return False
+    replicas = info.replicas or []
+    return len(replicas) == 2 and all(r.current for r in replicas)
+
+
+def other_node(node: int) -> int:
+    return (node + 1) % 3
+
+
+async def restore(cluster: Cluster, node: int, stream: jsm.Stream) -> None:
+    """Start the killed node again and wait until the stream is whole again."""
+    await anyio.to_thread.run_sync(cluster.start_node, node)
+    await eventually(lambda: healthy(stream), within=120)
+
+
+async def stored_payloads(admin: jsm.Manager, stream: jsm.Stream) -> dict[int, bytes]:
+    """Every message in the stream, by sequence."""
+    total = (await stream.info()).state.messages
+    found: dict[int, bytes] = {}
+    if total == 0:
+        return found
+    async with admin.ordered_consumer(stream.name) as messages:
+        async for msg in messages:
+            found[msg.metadata.sequence.stream] = msg.data
+            if len(found) == total:
+                return found
+    return found
+
+
+async def check_exactly_once(
+    admin: jsm.Manager, stream: jsm.Stream, acks: list[jsm.PubAck]
+) -> None:
+    """Every acknowledged message is stored once, under the sequence its ack names."""
+    state = (await stream.info()).state
+    assert (state.messages, state.first_seq, state.last_seq) == (TOTAL, 1, TOTAL)
+    assert sorted(ack.seq for ack in acks) == list(range(1, TOTAL + 1))
+    stored = await stored_payloads(admin, stream)
+    assert all(stored[ack.seq] == str(index).encode() for index, ack in enumerate(acks))
+
+
+async def test_awaited_publishes_survive_the_stream_leader_crash(
+    cluster: Cluster, admin: jsm.Manager, unique_name: str
+) -> None:
+    stream, leader = await r3_stream(admin, cluster, unique_name)
+    acks: list[jsm.PubAck] = []
+    try:
+        # Connected to the leader's node: the kill takes the client's server too.
+        async with connect_via(cluster, leader) as js, anyio.create_task_group() as tg:
+            for index in range(TOTAL):
+                if index == KILL_AT:  # killed while this publish is on its way
+                    tg.start_soon(anyio.to_thread.run_sync, cluster.kill_node, leader)
+                acks.append(
+                    await js.publish(
+                        f"{unique_name}.{index % 10}", str(index).encode(), msg_id=f"m-{index}"
+                    )
+                )
+    finally:
+        await restore(cluster, leader, stream)
+    assert (await stream.info()).cluster.leader != cluster.servers[leader].name  # type: ignore[union-attr]
+    await check_exactly_once(admin, stream, acks)
+    await admin.streams.delete(unique_name)
+
+
+async def test_pipeline_survives_the_stream_leader_crash(
+    cluster: Cluster, admin: jsm.Manager, unique_name: str
+) -> None:
+    stream, leader = await r3_stream(admin, cluster, unique_name)
+    futures: list[jsm.PubAckFuture] = []
+    try:
+        async with (
+            connect_via(cluster, other_node(leader)) as js,
+            anyio.create_task_group() as tg,
+            js.publisher() as pub,
+        ):
+            for index in range(TOTAL):
+                if index == KILL_AT:  # killed with a full window of acks outstanding
+                    tg.start_soon(anyio.to_thread.run_sync, cluster.kill_node, leader)
+                futures.append(
+                    await pub.publish(
+                        f"{unique_name}.{index % 10}", str(index).encode(), msg_id=f"m-{index}"
+                    )
+                )
+    finally:
+        await restore(cluster, leader, stream)
+    assert pub.retried > 0
+    await check_exactly_once(admin, stream, [future.result() for future in futures])
+    await admin.streams.delete(unique_name)
+
+
+async def test_without_msg_ids_only_the_publishes_in_flight_are_unknown(
+    cluster: Cluster, admin: jsm.Manager, unique_name: str
+) -> None:
+    stream, leader = await r3_stream(admin, cluster, unique_name)
+    futures: list[jsm.PubAckFuture] = []
+    max_pending = 64
+    try:
+        async with (
+            connect_via(cluster, other_node(leader)) as js,
+            anyio.create_task_group() as tg,
+            js.publisher(max_pending=max_pending) as pub,
+        ):
+            for index in range(TOTAL):
+                if index == KILL_AT:
+                    tg.start_soon(anyio.to_thread.run_sync, cluster.kill_node, leader)
+                futures.append(
+                    await pub.publish(f"{unique_name}.{index % 10}", str(index).encode())
+                )
+            await pub.wait()
+            failures = [f.exception() for f in futures if f.exception() is not None]
+    finally:
+        await restore(cluster, leader, stream)
+    # Only a publish that reached the dead leader goes unanswered; the rest got "no
+    # responders" and were sent again until the new leader took them.
+    assert len(failures) <= max_pending
+    for failure in failures:
+        assert type(failure) is errors.JsmTimeoutError
+        assert "outcome is unknown" in str(failure)
+    stored = await stored_payloads(admin, stream)
+    assert len(set(stored.values())) == len(stored)  # nothing stored twice
+    acked = {i: f.result() for i, f in enumerate(futures) if f.exception() is None}
+    assert len(acked) == TOTAL - len(failures)
+    assert all(stored[ack.seq] == str(index).encode() for index, ack in acked.items())
+    await admin.streams.delete(unique_name)
+
+
+async def test_a_stream_without_a_leader_is_not_reported_missing(
+    cluster: Cluster, admin: jsm.Manager, unique_name: str
+) -> None:
+    stream = await make_stream(admin, unique_name, storage=jsm.StorageType.FILE)
+    info = (await stream.info()).cluster
+    assert info is not None and info.leader is not None
+    node = [s.name for s in cluster.servers].index(info.leader)
+    await anyio.to_thread.run_sync(cluster.kill_node, node)
+    try:
+        async with connect_via(cluster, other_node(node)) as js:
+            with anyio.fail_after(60), pytest.raises(errors.NoStreamAnsweredError) as caught:
+                await js.publish(f"{unique_name}.a", b"x", timeout=2)
+            assert isinstance(caught.value, TimeoutError)
+            assert "electing a leader" in str(caught.value)
+            assert "create a stream" not in str(caught.value)
+            async with js.publisher(timeout=2) as pub:
+                future = await pub.publish(f"{unique_name}.a", b"x")
+                with anyio.fail_after(60), pytest.raises(errors.NoStreamAnsweredError):
+                    await future
+    finally:
+        await anyio.to_thread.run_sync(cluster.start_node, node)
+    await eventually(lambda: has_leader(stream), within=120)
+    await admin.streams.delete(unique_name)
+
+
+async def has_leader(stream: jsm.Stream) -> bool:
+    info = (await stream.info()).cluster
+    return info is not None and info.leader is not None
