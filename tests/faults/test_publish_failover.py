@@ -13,6 +13,7 @@ publish with a timeout longer than an election (30 s: 10 s per try).
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING
 
 import anyio
@@ -55,9 +56,13 @@ async def admin(cluster: Cluster) -> AsyncIterator[jsm.Manager]:
         yield js
 
 
-async def r3_stream(admin: jsm.Manager, cluster: Cluster, name: str) -> tuple[jsm.Stream, int]:
+async def r3_stream(
+    admin: jsm.Manager, cluster: Cluster, name: str, *, allow_atomic: bool = False
+) -> tuple[jsm.Stream, int]:
     """An R3 file stream with every replica current; return it and its leader's node."""
-    stream = await make_stream(admin, name, storage=jsm.StorageType.FILE, replicas=3)
+    stream = await make_stream(
+        admin, name, storage=jsm.StorageType.FILE, replicas=3, allow_atomic=allow_atomic
+    )
     await eventually(lambda: healthy(stream), within=60)
     info = (await stream.info()).cluster
     assert info is not None and info.leader is not None
@@ -66,7 +71,10 @@ async def r3_stream(admin: jsm.Manager, cluster: Cluster, name: str) -> tuple[js
 
 async def healthy(stream: jsm.Stream) -> bool:
     """Whether the stream has a leader and two current followers."""
-    info = (await stream.info()).cluster
+    try:
+        info = (await stream.info(timeout=5)).cluster
+    except errors.JsmError:
+        return False  # still electing, or the restarted node still catching up
     if info is None or info.leader is None:
         return False
     replicas = info.replicas or []
@@ -196,7 +204,7 @@ async def test_without_msg_ids_only_the_publishes_in_flight_are_unknown(
 async def test_a_stream_without_a_leader_is_not_reported_missing(
     cluster: Cluster, admin: jsm.Manager, unique_name: str
 ) -> None:
-    stream = await make_stream(admin, unique_name, storage=jsm.StorageType.FILE)
+    stream = await make_stream(admin, unique_name, storage=jsm.StorageType.FILE, allow_atomic=True)
     info = (await stream.info()).cluster
     assert info is not None and info.leader is not None
     node = [s.name for s in cluster.servers].index(info.leader)
@@ -212,6 +220,10 @@ async def test_a_stream_without_a_leader_is_not_reported_missing(
                 future = await pub.publish(f"{unique_name}.a", b"x")
                 with anyio.fail_after(60), pytest.raises(errors.NoStreamAnsweredError):
                     await future
+            with anyio.fail_after(60), pytest.raises(errors.NoStreamAnsweredError):
+                async with js.batch(timeout=2) as batch:
+                    await batch.add(f"{unique_name}.a", b"1")
+                    await batch.add(f"{unique_name}.a", b"2")  # sends the first
     finally:
         await anyio.to_thread.run_sync(cluster.start_node, node)
     await eventually(lambda: has_leader(stream), within=120)
@@ -221,3 +233,59 @@ async def test_a_stream_without_a_leader_is_not_reported_missing(
 async def has_leader(stream: jsm.Stream) -> bool:
     info = (await stream.info()).cluster
     return info is not None and info.leader is not None
+
+
+async def test_kv_puts_and_batches_wait_for_the_new_leader(
+    cluster: Cluster, admin: jsm.Manager, unique_name: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    kv = await admin.kv.create(jsm.KeyValueConfig(bucket=unique_name, replicas=3))
+    bucket = await admin.streams.get(f"KV_{unique_name}")
+    await eventually(lambda: healthy(bucket), within=60)
+    stream, leader = await r3_stream(admin, cluster, f"{unique_name}_B", allow_atomic=True)
+    # Both streams led from one node, so one kill leaves both electing.
+    bucket_cluster = (await bucket.info()).cluster
+    assert bucket_cluster is not None and bucket_cluster.leader is not None
+    kv_leader = bucket_cluster.leader
+    if kv_leader != cluster.servers[leader].name:
+        await stream.leader_stepdown(placement=jsm.Placement(preferred=kv_leader))
+        leader = [s.name for s in cluster.servers].index(kv_leader)
+        await eventually(lambda: led_by(stream, kv_leader), within=60)
+    revisions: list[int] = []
+    acks: list[jsm.PubAck] = []
+    try:
+        async with connect_via(cluster, other_node(leader)) as js:
+            js_kv = await js.kv.get(unique_name)
+            # Killed between two writes (none in flight): each one that follows gets "no
+            # responders" until the stream has a new leader, and waits for it.
+            cluster.kill_node(leader)
+
+            async def put_keys() -> None:
+                for index in range(200):
+                    revisions.append(await js_kv.put(f"k{index}", str(index).encode()))
+
+            async def commit_batch() -> None:
+                async with js.batch() as batch:
+                    for index in range(3):
+                        await batch.add(f"{stream.name}.b", str(index).encode())
+                assert batch.ack is not None
+                acks.append(batch.ack)
+
+            with caplog.at_level(logging.DEBUG, logger="jsm.publish"):
+                async with anyio.create_task_group() as tg:
+                    tg.start_soon(put_keys)
+                    tg.start_soon(commit_batch)
+    finally:
+        await restore(cluster, leader, stream)
+    waited = [r.getMessage() for r in caplog.records if "no responders, retry" in r.getMessage()]
+    assert any(f"$KV.{unique_name}." in line for line in waited)
+    assert any(f"{stream.name}.b" in line for line in waited)
+    assert revisions == list(range(1, 201))
+    assert (await kv.get("k199")).value == b"199"
+    assert acks[0].count == 3 and (await stream.info()).state.messages == 3
+    await admin.kv.delete(unique_name)
+    await admin.streams.delete(stream.name)
+
+
+async def led_by(stream: jsm.Stream, server: str) -> bool:
+    info = (await stream.info()).cluster
+    return info is not None and info.leader == server
