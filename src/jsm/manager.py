@@ -213,7 +213,9 @@ class Manager:
             ApiError: the stream refused it (``StreamWrongLastSequenceError``,
                 ``MessageTTLDisabledError``, ``StreamMessageExceedsMaximumError``, ...).
             NoStreamError: no stream captures ``subject``.
-            JsmTimeoutError: no acknowledgement in time.
+            NoStreamAnsweredError: no stream answered in time (electing a leader?).
+            JsmTimeoutError: no acknowledgement in time; the outcome is unknown (with a
+                ``msg_id``, jsm sent it again within the timeout, and so may you).
         """
         return await publishing.publish(
             self._api,

@@ -53,7 +53,8 @@ async def publish(
         ApiError: the stream refused the message (e.g. ``StreamWrongLastSequenceError``,
             ``MessageTTLDisabledError``).
         NoStreamError: no stream captures ``subject``.
-        JsmTimeoutError: no acknowledgement in time.
+        NoStreamAnsweredError: no stream answered in time (electing a leader?).
+        JsmTimeoutError: no acknowledgement in time; the outcome is unknown.
     """
     check_publish_subject(subject)
     payload = check_payload(data, api.transport.max_payload, subject=subject)
