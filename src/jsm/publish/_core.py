@@ -78,11 +78,7 @@ async def publish_once(
         NoStreamAnsweredError: no stream answered before the deadline (an election?).
         JsmTimeoutError: no acknowledgement before the deadline; the outcome is unknown.
     """
-    span = (
-        api.timeout.total_seconds()
-        if isinstance(timeout, NotGiven)
-        else duration_seconds(timeout, name="timeout", minimum=MIN_TIMEOUT)
-    )
+    span = _seconds(api, timeout)
     deadline = anyio.current_time() + span
     idempotent = resendable and api.retry.enabled and headers is not None and MSG_ID in headers
     first_wait = attempt_span(span) if idempotent else span
@@ -128,11 +124,7 @@ async def publish_request(
         NoStreamAnsweredError: no stream answered before the deadline (an election?).
         JsmTimeoutError: no reply before the deadline; the outcome is unknown.
     """
-    span = (
-        api.timeout.total_seconds()
-        if isinstance(timeout, NotGiven)
-        else duration_seconds(timeout, name="timeout", minimum=MIN_TIMEOUT)
-    )
+    span = _seconds(api, timeout)
     deadline = anyio.current_time() + span
     try:
         msg = await api.transport.request_lean(subject, payload, timeout=span, headers=headers)
@@ -357,6 +349,12 @@ def decode_pub_ack(
         UnexpectedReplyError: the reply is not a PubAck.
     """
     return api.decode(data, PubAck, subject=subject, context=context)
+
+
+def _seconds(api: ApiClient, timeout: Duration | NotGiven) -> float:
+    if isinstance(timeout, NotGiven):
+        return api.timeout.total_seconds()
+    return duration_seconds(timeout, name="timeout", minimum=MIN_TIMEOUT)
 
 
 def _msg_id(headers: Mapping[str, str] | None) -> str | None:
