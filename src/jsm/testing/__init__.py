@@ -3,16 +3,22 @@
 Every factory returns servers that start on ``with`` / ``async with`` (or ``start()``)
 and are stopped, with their temporary store directories removed, on exit. The pytest
 plugin (:mod:`jsm.testing.pytest_plugin`, registered automatically) exposes them as
-fixtures: ``nats_server``, ``nats_cluster``, ``nats_hub_and_leaf``, ``nats_accounts``,
-``nats_tls``, ``nats_websocket``, ``nats_encrypted`` and ``nats_server_fresh``.
+fixtures: ``nats_server``, ``nats_cluster``, ``nats_super_cluster``, ``nats_hub_and_leaf``,
+``nats_accounts``, ``nats_tls``, ``nats_websocket``, ``nats_encrypted`` and
+``nats_server_fresh``. Faults are part of the kit: ``NatsServer.kill()`` crashes a server,
+``Cluster.kill_node()`` one node, and ``run_hub_and_leaf(cuttable_link=True)`` gives a
+leaf link that ``cut_link()`` partitions from the hub.
 """
 
 from __future__ import annotations
 
 from jsm.testing._binary import ServerNotFoundError as ServerNotFoundError
 from jsm.testing._binary import find_nats_server as find_nats_server
+from jsm.testing._proxy import LinkProxy as LinkProxy
 from jsm.testing._server import NatsServer as NatsServer
 from jsm.testing._server import ServerStartError as ServerStartError
+from jsm.testing._super_cluster import SuperCluster as SuperCluster
+from jsm.testing._super_cluster import run_super_cluster as run_super_cluster
 from jsm.testing._topologies import Cluster as Cluster
 from jsm.testing._topologies import HubAndLeaf as HubAndLeaf
 from jsm.testing._topologies import ImportingAccounts as ImportingAccounts
@@ -29,9 +35,11 @@ __all__ = [
     "Cluster",
     "HubAndLeaf",
     "ImportingAccounts",
+    "LinkProxy",
     "NatsServer",
     "ServerNotFoundError",
     "ServerStartError",
+    "SuperCluster",
     "TlsServer",
     "find_nats_server",
     "run_cluster",
@@ -39,6 +47,7 @@ __all__ = [
     "run_hub_and_leaf",
     "run_importing_accounts",
     "run_server",
+    "run_super_cluster",
     "run_tls_server",
     "run_websocket_server",
 ]

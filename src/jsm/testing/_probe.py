@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import ssl
 
-__all__ = ["jetstream_answers", "meta_leader"]
+__all__ = ["jetstream_answers", "meta_leader", "monitor_json"]
 
 _CONNECT = (
     b'CONNECT {"verbose":false,"pedantic":false,"headers":true,'
@@ -64,13 +64,19 @@ def _read_reply(sock: socket.socket, stream: object) -> bool:
     return False
 
 
-def meta_leader(monitor_url: str) -> str | None:
-    """Return the JetStream meta leader a server reports on ``/jsz``, if any."""
+def monitor_json(monitor_url: str, endpoint: str) -> dict[str, object]:
+    """Return a monitoring endpoint's document (``jsz``, ``leafz``, ``gatewayz``, …);
+    an empty one when the server does not answer."""
     try:
-        with urllib.request.urlopen(f"{monitor_url}/jsz", timeout=2) as reply:
+        with urllib.request.urlopen(f"{monitor_url}/{endpoint}", timeout=2) as reply:
             document = json.loads(reply.read())
     except (OSError, ValueError):
-        return None
-    meta = document.get("meta_cluster") or {}
-    leader = meta.get("leader")
+        return {}
+    return document if isinstance(document, dict) else {}
+
+
+def meta_leader(monitor_url: str) -> str | None:
+    """Return the JetStream meta leader a server reports on ``/jsz``, if any."""
+    meta = monitor_json(monitor_url, "jsz").get("meta_cluster") or {}
+    leader = meta.get("leader") if isinstance(meta, dict) else None
     return str(leader) if leader else None

@@ -6,19 +6,19 @@ Each factory returns an object that starts its servers on ``with`` / ``async wit
 
 from __future__ import annotations
 
-import json
 import secrets
 import shutil
 import socket
 import ssl
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import trustme
 
-from jsm.testing._probe import meta_leader
+from jsm.testing._probe import meta_leader, monitor_json
+from jsm.testing._proxy import LinkProxy
 from jsm.testing._server import (
     ACCOUNTS_CONFIG,
     START_DEADLINE,
@@ -26,6 +26,9 @@ from jsm.testing._server import (
     ServerStartError,
     StartStop,
 )
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
 
 __all__ = [
     "Cluster",
@@ -42,7 +45,7 @@ __all__ = [
 ]
 
 
-def _free_port() -> int:
+def free_port() -> int:
     # Route and leaf-node ports must be known before the peers start; the OS picks one.
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -54,7 +57,7 @@ def _jetstream_block(*, domain: str | None = None, extra: str = "") -> str:
     return f'jetstream {{\n  store_dir: "{{store_dir}}"\n{domain_line}{extra}}}\n'
 
 
-class _Group(StartStop):
+class Group(StartStop):
     """Starts and stops several servers as one unit (both context-manager forms)."""
 
     servers: list[NatsServer]
@@ -111,19 +114,35 @@ def run_encrypted_server() -> NatsServer:
     return run_server(encryption_key=secrets.token_hex(16), name="ENC")
 
 
-class Cluster(_Group):
-    """A JetStream cluster of ``size`` servers joined by routes."""
+class Cluster(Group):
+    """A JetStream cluster of ``size`` servers joined by routes.
 
-    def __init__(self, size: int = 3, *, name: str = "C1") -> None:
+    ``node_config`` adds configuration text to each node's file, one entry per node
+    (server tags, a gateway block: see :class:`SuperCluster`); ``limits`` goes into each
+    node's ``jetstream`` block (``max_memory_store: 256MB``).
+    """
+
+    def __init__(
+        self,
+        size: int = 3,
+        *,
+        name: str = "C1",
+        node_config: Sequence[str] | None = None,
+        limits: str = "",
+    ) -> None:
         self.name = name
-        route_ports = [_free_port() for _ in range(size)]
+        extra = list(node_config) if node_config is not None else [""] * size
+        if len(extra) != size:
+            raise ValueError(f"node_config needs one entry per node ({size}), got {len(extra)}")
+        route_ports = [free_port() for _ in range(size)]
         routes = ", ".join(f"nats-route://127.0.0.1:{p}" for p in route_ports)
         self.servers = [
             NatsServer(
                 f"{name}-n{i + 1}",
                 ACCOUNTS_CONFIG
-                + _jetstream_block()
-                + f"cluster {{\n  name: {name}\n  listen: 127.0.0.1:{port}\n  routes: [{routes}]\n}}\n",
+                + _jetstream_block(extra=limits)
+                + f"cluster {{\n  name: {name}\n  listen: 127.0.0.1:{port}\n  routes: [{routes}]\n}}\n"
+                + extra[i],
                 wait_for_jetstream=False,
             )
             for i, port in enumerate(route_ports)
@@ -138,6 +157,13 @@ class Cluster(_Group):
     def system_urls(self) -> list[str]:
         """System-account URLs of every node."""
         return [s.system_url for s in self.servers]
+
+    def index_of(self, server_name: str) -> int:
+        """The index of the node called ``server_name`` (as stream and consumer info name it)."""
+        for index, server in enumerate(self.servers):
+            if server.name == server_name:
+                return index
+        raise ValueError(f"cluster {self.name} has no server {server_name!r}")
 
     def stop_node(self, index: int) -> None:
         """Stop one node, keeping its store and port for :meth:`start_node`."""
@@ -174,18 +200,22 @@ def run_cluster(size: int = 3, *, name: str = "C1") -> Cluster:
     return Cluster(size, name=name)
 
 
-class HubAndLeaf(_Group):
+class HubAndLeaf(Group):
     """A hub server (JetStream domain ``hub``) and a leaf node with its own domain ``leaf``.
 
     The leaf connects to the hub for both the application and the system account, so
-    each side reaches the other's JetStream through ``$JS.<domain>.API``.
+    each side reaches the other's JetStream through ``$JS.<domain>.API``. Made with
+    ``cuttable_link=True``, the leaf dials the hub through a :class:`LinkProxy`, and
+    :meth:`cut_link` / :meth:`restore_link` partition the two while both keep running.
     """
 
     hub_domain = "hub"
     leaf_domain = "leaf"
 
-    def __init__(self) -> None:
-        leaf_port = _free_port()
+    def __init__(self, *, cuttable_link: bool = False) -> None:
+        leaf_port = free_port()
+        self.link = LinkProxy(leaf_port) if cuttable_link else None
+        """The relay between leaf and hub (``None`` unless made with ``cuttable_link``)."""
         self.hub = NatsServer(
             "HUB",
             ACCOUNTS_CONFIG
@@ -193,9 +223,10 @@ class HubAndLeaf(_Group):
             + f"leafnodes {{ listen: 127.0.0.1:{leaf_port} }}\n",
             jetstream_domain=self.hub_domain,
         )
+        dial = self.link.port if self.link is not None else leaf_port
         remotes = (
-            f'  {{ url: "nats-leaf://app:app@127.0.0.1:{leaf_port}", account: APP }},\n'
-            f'  {{ url: "nats-leaf://sys:sys@127.0.0.1:{leaf_port}", account: SYS }}\n'
+            f'  {{ url: "nats-leaf://app:app@127.0.0.1:{dial}", account: APP }},\n'
+            f'  {{ url: "nats-leaf://sys:sys@127.0.0.1:{dial}", account: SYS }}\n'
         )
         self.leaf = NatsServer(
             "LEAF",
@@ -206,26 +237,76 @@ class HubAndLeaf(_Group):
         )
         self.servers = [self.hub, self.leaf]
 
+    def start(self) -> None:
+        """Start the link relay (if any), the hub and the leaf; wait until the leaf is linked."""
+        if self.link is not None:
+            self.link.start()
+        super().start()
+
+    def stop(self) -> None:
+        """Stop both servers and the link relay."""
+        try:
+            super().stop()
+        finally:
+            if self.link is not None:
+                self.link.stop()
+
+    def cut_link(self) -> None:
+        """Cut the leaf's link to the hub and wait until the hub sees it gone.
+
+        Raises:
+            RuntimeError: the topology was made without ``cuttable_link=True``.
+        """
+        self._link().cut()
+        wait_for(
+            lambda: _leaf_connections(self.hub.monitor_url) == 0,
+            "the hub still lists the leaf node after the link was cut",
+        )
+
+    def restore_link(self) -> None:
+        """Let the leaf dial the hub again and wait until both of its accounts are linked.
+
+        Raises:
+            RuntimeError: the topology was made without ``cuttable_link=True``.
+        """
+        self._link().restore()
+        self._wait_ready()
+
+    def _link(self) -> LinkProxy:
+        if self.link is None:
+            raise RuntimeError("make the topology with run_hub_and_leaf(cuttable_link=True)")
+        return self.link
+
     def _wait_ready(self) -> None:
-        deadline = time.monotonic() + START_DEADLINE
-        while time.monotonic() < deadline:
-            if _leaf_connected(self.hub.monitor_url):
-                return
-            time.sleep(0.05)
-        raise ServerStartError(f"the leaf node did not connect to the hub:\n{self.leaf.log_tail()}")
+        wait_for(
+            lambda: _leaf_connections(self.hub.monitor_url) >= 2,
+            f"the leaf node did not connect to the hub:\n{self.leaf.log_tail()}",
+        )
 
 
-def _leaf_connected(monitor_url: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{monitor_url}/leafz", timeout=2) as reply:
-            return int(json.loads(reply.read()).get("leafnodes", 0)) >= 2
-    except (OSError, ValueError):
-        return False
+def _leaf_connections(monitor_url: str) -> int:
+    count = monitor_json(monitor_url, "leafz").get("leafnodes", 0)
+    return count if isinstance(count, int) else 0
 
 
-def run_hub_and_leaf() -> HubAndLeaf:
-    """Return a hub and a leaf node, each with its own JetStream domain, not yet started."""
-    return HubAndLeaf()
+def wait_for(
+    condition: Callable[[], bool], failure: str, *, within: float = START_DEADLINE
+) -> None:
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.05)
+    raise ServerStartError(failure)
+
+
+def run_hub_and_leaf(*, cuttable_link: bool = False) -> HubAndLeaf:
+    """Return a hub and a leaf node, each with its own JetStream domain, not yet started.
+
+    With ``cuttable_link=True`` the leaf's link to the hub can be cut and restored
+    (:meth:`HubAndLeaf.cut_link`, :meth:`HubAndLeaf.restore_link`).
+    """
+    return HubAndLeaf(cuttable_link=cuttable_link)
 
 
 IMPORTING_ACCOUNTS_CONFIG = """
@@ -266,7 +347,7 @@ no_auth_user: app
 """
 
 
-class ImportingAccounts(_Group):
+class ImportingAccounts(Group):
     """One server, two accounts: ``IMP`` imports the JetStream API of ``APP`` under a prefix.
 
     From ``importer_url`` the API is reached as ``JS.APP.API.…``; publishes on
@@ -302,7 +383,7 @@ def run_importing_accounts() -> ImportingAccounts:
     return ImportingAccounts()
 
 
-class TlsServer(_Group):
+class TlsServer(Group):
     """A JetStream server that requires TLS, with certificates from a throwaway CA."""
 
     def __init__(self) -> None:

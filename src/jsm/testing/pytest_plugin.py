@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from jsm.testing._super_cluster import SuperCluster, run_super_cluster
 from jsm.testing._topologies import (
     Cluster,
     HubAndLeaf,
@@ -50,6 +51,14 @@ def nats_cluster() -> Iterator[Cluster]:
     """A 3-node JetStream cluster shared by the session."""
     with run_cluster(3) as cluster:
         yield cluster
+
+
+@pytest.fixture(scope="session")
+def nats_super_cluster() -> Iterator[SuperCluster]:
+    """Two 3-node clusters (``C1`` tagged ``cloud:aws``, ``C2`` tagged ``cloud:gcp``, each
+    node also ``az:1``..``az:3``) joined by gateways, shared by the session."""
+    with run_super_cluster(3) as super_cluster:
+        yield super_cluster
 
 
 @pytest.fixture(scope="session")

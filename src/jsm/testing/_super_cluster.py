@@ -1,0 +1,109 @@
+"""The super-cluster topology: JetStream clusters joined by gateways, every server tagged."""
+
+from __future__ import annotations
+
+from types import MappingProxyType
+from typing import TYPE_CHECKING
+
+from jsm.testing._probe import jetstream_answers, monitor_json
+from jsm.testing._server import START_DEADLINE, NatsServer
+from jsm.testing._topologies import Cluster, Group, free_port, wait_for
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+__all__ = ["DEFAULT_CLOUDS", "SuperCluster", "run_super_cluster"]
+
+
+DEFAULT_CLOUDS: Mapping[str, str] = MappingProxyType({"C1": "aws", "C2": "gcp"})
+"""The super-cluster's clusters by name, with the cloud each one's servers are tagged with."""
+
+_SUPER_CLUSTER_LIMITS = "  max_memory_store: 256MB\n  max_file_store: 1GB\n"
+
+
+class SuperCluster(Group):
+    """JetStream clusters joined by gateways into one super-cluster, every server tagged.
+
+    Each cluster (``C1``, ``C2`` by default) has ``size`` nodes named ``<cluster>-n<i>``,
+    tagged ``cloud:<cloud>`` and ``az:<i>``, so streams can be placed by cluster
+    (``Placement(cluster="C2")``) or by tags (``Placement(tags=["cloud:gcp", "az:2"])``).
+    One meta group spans every server. JetStream limits are kept small: six servers share
+    a test machine.
+    """
+
+    def __init__(self, size: int = 3, *, clouds: Mapping[str, str] = DEFAULT_CLOUDS) -> None:
+        if len(clouds) < 2:
+            raise ValueError("a super-cluster needs at least two clusters")
+        gateway_ports = {name: [free_port() for _ in range(size)] for name in clouds}
+        gateways = ", ".join(
+            f"{{name: {name}, urls: [{', '.join(f'nats://127.0.0.1:{p}' for p in ports)}]}}"
+            for name, ports in gateway_ports.items()
+        )
+        self.clusters = [
+            Cluster(
+                size,
+                name=name,
+                node_config=[
+                    f'server_tags: ["cloud:{cloud}", "az:{i + 1}"]\n'
+                    f"gateway {{\n  name: {name}\n  listen: 127.0.0.1:{port}\n"
+                    f"  gateways: [{gateways}]\n}}\n"
+                    for i, port in enumerate(gateway_ports[name])
+                ],
+                limits=_SUPER_CLUSTER_LIMITS,
+            )
+            for name, cloud in clouds.items()
+        ]
+        self.servers = [server for cluster in self.clusters for server in cluster.servers]
+
+    def cluster(self, name: str) -> Cluster:
+        """The cluster called ``name``."""
+        for cluster in self.clusters:
+            if cluster.name == name:
+                return cluster
+        raise ValueError(f"no cluster {name!r} in this super-cluster")
+
+    @property
+    def urls(self) -> list[str]:
+        """Client URLs of every server, cluster by cluster."""
+        return [s.client_url for s in self.servers]
+
+    @property
+    def system_urls(self) -> list[str]:
+        """System-account URLs of every server."""
+        return [s.system_url for s in self.servers]
+
+    def _wait_ready(self) -> None:
+        # Ready when every running server names the same meta leader and counts every
+        # server in the meta group, each has a gateway to every other cluster, and the
+        # JetStream API answers.
+        names = {cluster.name for cluster in self.clusters}
+        wait_for(
+            lambda: self._agreed(names),
+            "the super-cluster did not form:\n"
+            + "\n".join(f"--- {s.name}\n{s.log_tail(10)}" for s in self.servers),
+            within=START_DEADLINE * 2,
+        )
+
+    def _agreed(self, names: set[str]) -> bool:
+        running = [s for s in self.servers if s.is_running]
+        metas = [monitor_json(s.monitor_url, "jsz").get("meta_cluster") for s in running]
+        leaders = {m.get("leader") if isinstance(m, dict) else None for m in metas}
+        if None in leaders or len(leaders) != 1:
+            return False
+        sizes = [m.get("cluster_size") for m in metas if isinstance(m, dict)]
+        if any(size != len(self.servers) for size in sizes):
+            return False
+        for server in running:
+            outbound = monitor_json(server.monitor_url, "gatewayz").get("outbound_gateways")
+            if not isinstance(outbound, dict) or set(outbound) < names - {_cluster_of(server)}:
+                return False
+        return jetstream_answers("127.0.0.1", running[0].client_port)
+
+
+def _cluster_of(server: NatsServer) -> str:
+    return server.name.rsplit("-n", 1)[0]
+
+
+def run_super_cluster(size: int = 3, *, clouds: Mapping[str, str] = DEFAULT_CLOUDS) -> SuperCluster:
+    """Return a super-cluster (two ``size``-node clusters joined by gateways), not yet started."""
+    return SuperCluster(size, clouds=clouds)
