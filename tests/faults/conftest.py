@@ -13,7 +13,13 @@ import pytest
 _HERE = Path(__file__).parent
 
 
+FAULT_TEST_TIMEOUT = 300
+"""Seconds a fault test may take: crashes, elections and catch-up on two loaded cores."""
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if Path(str(item.fspath)).is_relative_to(_HERE):
             item.add_marker(pytest.mark.faults)
+            if item.get_closest_marker("timeout") is None:
+                item.add_marker(pytest.mark.timeout(FAULT_TEST_TIMEOUT))

@@ -216,11 +216,14 @@ class HubAndLeaf(Group):
         leaf_port = free_port()
         self.link = LinkProxy(leaf_port) if cuttable_link else None
         """The relay between leaf and hub (``None`` unless made with ``cuttable_link``)."""
+        advertise = ", no_advertise: true" if cuttable_link else ""
         self.hub = NatsServer(
             "HUB",
             ACCOUNTS_CONFIG
             + _jetstream_block(domain=self.hub_domain)
-            + f"leafnodes {{ listen: 127.0.0.1:{leaf_port} }}\n",
+            # A hub advertises its leaf port to leaf nodes, which then redial it directly:
+            # behind a relay, it must not, or the leaf bypasses the relay on reconnect.
+            + f"leafnodes {{ listen: 127.0.0.1:{leaf_port}{advertise} }}\n",
             jetstream_domain=self.hub_domain,
         )
         dial = self.link.port if self.link is not None else leaf_port
