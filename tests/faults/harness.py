@@ -45,6 +45,10 @@ SETTLE_WITHIN = 120.0
 RETRY_PAUSE = 0.1
 """Seconds a workload's own retry loop waits after a failed write."""
 
+WRITE_TIMEOUT = 1.0
+"""Seconds a workload's awaited write waits for its ack before it is sent again: a
+write lost with a crashed server should not hold the writer for the default 5 s."""
+
 
 @dataclass
 class Outcome:

@@ -1,12 +1,14 @@
 """Workloads that keep going while a fault strikes: consume, the pipeline, a KV watch, a replay.
 
 Each workload creates what it needs, starts its tasks in the scenario's task group, and
-keeps a ledger: what the server acknowledged, and what arrived (with the fault epoch it
-arrived in). Writers keep writing until the fault is over and at least ``count`` are
-acknowledged; a write that fails is sent again (with the same ``Nats-Msg-Id`` where
-there is one), as an application would. Readers never get help: their loops must
-recover by themselves. :meth:`Workload.outcome` turns the ledger into an
-:class:`~tests.faults.harness.Outcome`.
+keeps a ledger: what the server acknowledged, and what arrived (with the fault epoch or
+consumer lifetime it arrived in). Writers keep writing until the fault is over (and
+``count`` are acknowledged); a write that fails or is not acknowledged within
+``WRITE_TIMEOUT`` is sent again (with the same ``Nats-Msg-Id`` where there is one), as
+an application would. Readers never get help: their loops must recover by themselves.
+A reader's recovery time is from the servers answering again to its next message; a
+writer's, to its next acknowledged write (``notes["writer recovery s"]``).
+:meth:`Workload.outcome` turns the ledger into an :class:`~tests.faults.harness.Outcome`.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ import anyio
 
 import jsm
 from jsm.errors import InvalidNameError, InvalidOptionError, JsmError
-from tests.faults.harness import RETRY_PAUSE, Outcome, Recovery, Timeline
+from tests.faults.harness import RETRY_PAUSE, WRITE_TIMEOUT, Outcome, Recovery, Timeline
 from tests.faults.injectors import Target
 
 if TYPE_CHECKING:
@@ -50,15 +52,19 @@ class Workload(ABC):
 
     label = "workload"
 
-    def __init__(self, name: str, *, count: int, replicas: int = 1) -> None:
+    def __init__(
+        self, name: str, *, count: int, replicas: int = 1, rate: float | None = None
+    ) -> None:
         self.name = name
         self.count = count
         self.replicas = replicas
+        self.rate = rate
         self.retried = 0
         self.progress = 0
         self._js: jsm.Manager | None = None
         self._timeline: Timeline | None = None
         self._recovery: Recovery | None = None
+        self._write_recovery: Recovery | None = None
 
     @property
     def js(self) -> jsm.Manager:
@@ -82,6 +88,7 @@ class Workload(ABC):
         self._js = js
         self._timeline = timeline
         self._recovery = Recovery(timeline)
+        self._write_recovery = Recovery(timeline)
         await self._create()
 
     @abstractmethod
@@ -129,19 +136,30 @@ class Workload(ABC):
         """Whether a writer goes on: until the fault is over and ``count`` are written."""
         return number < self.count or not self.timeline.over
 
+    async def pace(self) -> None:
+        """Keep a writer to ``rate`` writes a second, if it has one (long scenarios)."""
+        if self.rate is not None:
+            await anyio.sleep(1 / self.rate)
+
     async def until_written(self, write: Callable[[], Awaitable[T]]) -> T:
-        """Run ``write`` until it succeeds; failures during the fault are retried."""
+        """Run ``write`` until it succeeds, then keep the pace; failures during the fault
+        are retried."""
+        await self.pace()
         while True:
             try:
-                return await write()
+                written = await write()
             except (InvalidNameError, InvalidOptionError):
                 raise  # a mistake, not a fault
             except JsmError:
                 self.retried += 1
                 await anyio.sleep(RETRY_PAUSE)
+                continue
+            assert self._write_recovery is not None
+            self._write_recovery.progressed()
+            return written
 
     def _outcome(self, *, messages: int, lost: int, duplicated: int, unexplained: int) -> Outcome:
-        return Outcome(
+        outcome = Outcome(
             self.label,
             messages=messages,
             lost=lost,
@@ -150,6 +168,10 @@ class Workload(ABC):
             retried=self.retried,
             recovery=self.recovery,
         )
+        writer = self._write_recovery.worst if self._write_recovery is not None else None
+        if writer is not None:
+            outcome.notes["writer recovery s"] = round(writer, 3)
+        return outcome
 
 
 async def _add_stream(js: jsm.Manager, name: str, replicas: int) -> jsm.Stream:
@@ -173,7 +195,8 @@ async def read_numbers(js: jsm.Manager, stream: str) -> list[int]:
 
 
 class ConsumeWorkload(Workload):
-    """A durable pull consumer's ``consume()`` loop, acking each message, under steady writes.
+    """A durable pull consumer's ``consume()`` loop working off a backlog of ``count``
+    messages and acking each one, while a writer adds more until the fault is over.
 
     A message may come twice: redelivered after its ack was lost (``num_delivered`` > 1),
     or delivered afresh after a crash lost the consumer's record of it. The consumer's
@@ -185,8 +208,10 @@ class ConsumeWorkload(Workload):
 
     label = "consume"
 
-    def __init__(self, name: str, *, count: int = 300, replicas: int = 1) -> None:
-        super().__init__(name, count=count, replicas=replicas)
+    def __init__(
+        self, name: str, *, count: int = 300, replicas: int = 1, rate: float | None = None
+    ) -> None:
+        super().__init__(name, count=count, replicas=replicas, rate=rate)
         self.acked: set[int] = set()
         self.deliveries: dict[int, list[tuple[int, int]]] = {}  # seq -> (num_delivered, lifetime)
         self.lifetime = 0
@@ -203,20 +228,29 @@ class ConsumeWorkload(Workload):
         self._consumer = await stream.consumers.add(
             jsm.ConsumerConfig(durable_name="worker", ack_wait=timedelta(seconds=5))
         )
+        # A backlog: the loop has messages to take the moment it recovers, so its
+        # recovery time is its own, not the writer's.
+        async with self.js.publisher() as pub:
+            futures = [
+                await pub.publish(f"{self.name}.m", b"%d" % n, msg_id=f"{self.name}-{n}")
+                for n in range(self.count)
+            ]
+        self.acked.update([(await future).seq for future in futures])
 
     def start(self, tg: TaskGroup) -> None:
         tg.start_soon(self._write)
         tg.start_soon(self._consume)
 
     async def _write(self) -> None:
-        number = 0
-        while self.writing(number):
+        number = self.count
+        while not self.timeline.over:
             ack = await self.until_written(
                 partial(
                     self.js.publish,
                     f"{self.name}.m",
-                    str(number).encode(),
+                    b"%d" % number,
                     msg_id=f"{self.name}-{number}",
+                    timeout=WRITE_TIMEOUT,
                 )
             )
             self.acked.add(ack.seq)
@@ -236,6 +270,7 @@ class ConsumeWorkload(Workload):
                 seen.append((meta.num_delivered, self.lifetime))
                 await msg.ack()
                 self.progressed()
+                await self.gate()
 
     async def settled(self) -> bool:
         if not self._written.is_set() or not self.acked <= self.deliveries.keys():
@@ -273,8 +308,10 @@ class WatchWorkload(Workload):
 
     label = "kv watch"
 
-    def __init__(self, name: str, *, count: int = 300, replicas: int = 1) -> None:
-        super().__init__(name, count=count, replicas=replicas)
+    def __init__(
+        self, name: str, *, count: int = 300, replicas: int = 1, rate: float | None = None
+    ) -> None:
+        super().__init__(name, count=count, replicas=replicas, rate=rate)
         self.acked: set[int] = set()
         self.seen: list[tuple[int, str]] = []  # (revision, key)
         self._written = anyio.Event()
@@ -299,7 +336,7 @@ class WatchWorkload(Workload):
         number = 0
         while self.writing(number):
             revision = await self.until_written(
-                partial(bucket.put, f"k.{number}", str(number).encode())
+                partial(bucket.put, f"k.{number}", b"%d" % number, timeout=WRITE_TIMEOUT)
             )
             self.acked.add(revision)
             number += 1
@@ -341,9 +378,15 @@ class PipelineWorkload(Workload):
     label = "publisher pipeline"
 
     def __init__(
-        self, name: str, *, count: int = 3000, replicas: int = 1, max_pending: int = 128
+        self,
+        name: str,
+        *,
+        count: int = 3000,
+        replicas: int = 1,
+        rate: float | None = None,
+        max_pending: int = 128,
     ) -> None:
-        super().__init__(name, count=count, replicas=replicas)
+        super().__init__(name, count=count, replicas=replicas, rate=rate)
         self.max_pending = max_pending
         self.acked: set[int] = set()
         self._done = anyio.Event()
@@ -361,6 +404,7 @@ class PipelineWorkload(Workload):
             while self.writing(number):
                 window.append((number, await self._send(pub, number)))
                 number += 1
+                await self.pace()
                 await self._harvest(pub, window, wait=False)
             while window:
                 await self._harvest(pub, window, wait=True)
