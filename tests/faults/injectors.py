@@ -16,6 +16,8 @@ import anyio
 from tests.faults.harness import eventually
 
 if TYPE_CHECKING:
+    from collections.abc import Awaitable, Callable
+
     import jsm
     from jsm.testing import Cluster, HubAndLeaf, NatsServer
     from tests.faults.harness import Timeline
@@ -84,6 +86,11 @@ async def _stream_leader(js: jsm.Manager, stream: str) -> str | None:
     return None if cluster is None else cluster.leader
 
 
+async def _done(call: Callable[..., Awaitable[object]], *args: object) -> bool:
+    await call(*args)
+    return True
+
+
 async def _leader_moved(js: jsm.Manager, stream: str, before: str | None) -> bool:
     return await _stream_leader(js, stream) not in (None, before)
 
@@ -125,9 +132,12 @@ class LeaderStepdown:
         for _ in range(self.times):
             before = await _stream_leader(js, target.stream)
             timeline.strike()
-            await stream.leader_stepdown()
+            # A step-down asked while a group is still electing gets no answer: ask again.
+            await eventually(partial(_done, stream.leader_stepdown), within=60)
             if target.consumer is not None:
-                await stream.consumers.leader_stepdown(target.consumer)
+                await eventually(
+                    partial(_done, stream.consumers.leader_stepdown, target.consumer), within=60
+                )
             await eventually(
                 partial(_leader_moved, js, target.stream, before),
                 within=60,
