@@ -13,7 +13,12 @@ import anyio
 import pytest
 
 import jsm
-from jsm.errors import ClusterNoPeersError, JsmError, StreamReconfigureNotInProgressError
+from jsm.errors import (
+    ClusterNoPeersError,
+    JsmError,
+    JsmTimeoutError,
+    StreamReconfigureNotInProgressError,
+)
 from tests.integration.consumer_helpers import eventually
 from tests.integration.report_helpers import cluster_manager
 
@@ -39,17 +44,28 @@ async def system(nats_super_cluster: SuperCluster) -> AsyncIterator[jsm.Manager]
         yield js
 
 
-def _peers(info: jsm.StreamInfo) -> list[str]:
+async def _info(stream: jsm.Stream) -> jsm.StreamInfo | None:
+    """The stream's info, or ``None`` while nobody answers (leadership changing hands)."""
+    try:
+        return await stream.info(timeout=2)
+    except JsmTimeoutError:
+        return None
+
+
+def _peers(info: jsm.StreamInfo | None) -> list[str]:
+    if info is None:
+        return []
     cluster = info.cluster
     if cluster is None or cluster.leader is None:
         return []
     return [cluster.leader, *(peer.name for peer in cluster.replicas or [])]
 
 
-def _settled_in(info: jsm.StreamInfo, cluster: str, replicas: int) -> bool:
+def _settled_in(info: jsm.StreamInfo | None, cluster: str, replicas: int) -> bool:
     peers = _peers(info)
     return (
-        info.cluster is not None
+        info is not None
+        and info.cluster is not None
         and info.cluster.name == cluster
         and len(peers) == replicas
         and all(peer.startswith(f"{cluster}-") for peer in peers)
@@ -82,7 +98,7 @@ async def test_a_stream_placed_by_cluster_lives_there(sjs: jsm.Manager, unique_n
     stream = await _add(sjs, unique_name, jsm.Placement(cluster="C2"), replicas=3)
 
     async def settled() -> bool:
-        return _settled_in(await stream.info(), "C2", 3)
+        return _settled_in(await _info(stream), "C2", 3)
 
     await eventually(settled, within=30)
 
@@ -101,7 +117,7 @@ async def test_a_stream_placed_by_tags_lands_on_tagged_servers(
     stream = await _add(sjs, unique_name, jsm.Placement(tags=tags), replicas=replicas)
 
     async def placed() -> bool:
-        return set(_peers(await stream.info())) == where
+        return set(_peers(await _info(stream))) == where
 
     await eventually(placed, within=30)
 
@@ -177,7 +193,7 @@ async def _move(stream: jsm.Stream, target: str) -> list[list[str]]:
     await stream.edit(placement=jsm.Placement(cluster=target))
 
     async def moved() -> bool:
-        info = await stream.info()
+        info = await _info(stream)
         seen.append(_peers(info))
         return _settled_in(info, target, 3)
 
@@ -229,7 +245,7 @@ async def test_a_move_in_progress_can_be_cancelled(
             pytest.fail("every move finished before its cancel arrived")
 
         async def back_home() -> bool:
-            return _settled_in(await stream.info(), "C1", 3)
+            return _settled_in(await _info(stream), "C1", 3)
 
         await eventually(back_home, within=60)
         await writer.stop()

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import ssl
 
-__all__ = ["jetstream_answers", "meta_leader", "monitor_json"]
+__all__ = ["jetstream_answers", "monitor_json"]
 
 _CONNECT = (
     b'CONNECT {"verbose":false,"pedantic":false,"headers":true,'
@@ -73,10 +73,3 @@ def monitor_json(monitor_url: str, endpoint: str) -> dict[str, object]:
     except (OSError, ValueError):
         return {}
     return document if isinstance(document, dict) else {}
-
-
-def meta_leader(monitor_url: str) -> str | None:
-    """Return the JetStream meta leader a server reports on ``/jsz``, if any."""
-    meta = monitor_json(monitor_url, "jsz").get("meta_cluster") or {}
-    leader = meta.get("leader") if isinstance(meta, dict) else None
-    return str(leader) if leader else None

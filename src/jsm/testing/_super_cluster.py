@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from jsm.testing._probe import jetstream_answers, monitor_json
 from jsm.testing._server import START_DEADLINE, NatsServer
-from jsm.testing._topologies import Cluster, Group, free_port, wait_for
+from jsm.testing._topologies import Cluster, Group, free_port, meta_formed, tails, wait_for
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -73,26 +73,19 @@ class SuperCluster(Group):
         return [s.system_url for s in self.servers]
 
     def _wait_ready(self) -> None:
-        # Ready when every running server names the same meta leader and counts every
-        # server in the meta group, each has a gateway to every other cluster, and the
-        # JetStream API answers.
-        names = {cluster.name for cluster in self.clusters}
+        # Ready when one meta group spans every server, each server has a gateway to every
+        # other cluster, and the JetStream API answers.
         wait_for(
-            lambda: self._agreed(names),
-            "the super-cluster did not form:\n"
-            + "\n".join(f"--- {s.name}\n{s.log_tail(10)}" for s in self.servers),
+            self._formed,
+            lambda: f"the super-cluster did not form:\n{tails(self.servers, 10)}",
             within=START_DEADLINE * 2,
         )
 
-    def _agreed(self, names: set[str]) -> bool:
+    def _formed(self) -> bool:
+        if not meta_formed(self.servers):
+            return False
+        names = {cluster.name for cluster in self.clusters}
         running = [s for s in self.servers if s.is_running]
-        metas = [monitor_json(s.monitor_url, "jsz").get("meta_cluster") for s in running]
-        leaders = {m.get("leader") if isinstance(m, dict) else None for m in metas}
-        if None in leaders or len(leaders) != 1:
-            return False
-        sizes = [m.get("cluster_size") for m in metas if isinstance(m, dict)]
-        if any(size != len(self.servers) for size in sizes):
-            return False
         for server in running:
             outbound = monitor_json(server.monitor_url, "gatewayz").get("outbound_gateways")
             if not isinstance(outbound, dict) or set(outbound) < names - {_cluster_of(server)}:

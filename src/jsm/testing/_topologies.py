@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 import trustme
 
-from jsm.testing._probe import meta_leader, monitor_json
+from jsm.testing._probe import monitor_json
 from jsm.testing._proxy import LinkProxy
 from jsm.testing._server import (
     ACCOUNTS_CONFIG,
@@ -184,15 +184,28 @@ class Cluster(Group):
         self.start_node(index)
 
     def _wait_ready(self) -> None:
-        deadline = time.monotonic() + START_DEADLINE * 2
-        while time.monotonic() < deadline:
-            running = [s for s in self.servers if s.is_running]
-            leaders = {meta_leader(s.monitor_url) for s in running}
-            if None not in leaders and len(leaders) == 1:
-                return
-            time.sleep(0.1)
-        tails = "\n".join(f"--- {s.name}\n{s.log_tail(15)}" for s in self.servers)
-        raise ServerStartError(f"cluster {self.name} elected no meta leader:\n{tails}")
+        wait_for(
+            lambda: meta_formed(self.servers),
+            lambda: f"cluster {self.name} elected no meta leader:\n{tails(self.servers)}",
+            within=START_DEADLINE * 2,
+        )
+
+
+def meta_formed(servers: Sequence[NatsServer]) -> bool:
+    """Whether every running server names the same meta leader and knows at least all of
+    ``servers`` as peers (a node that has not yet heard of the last one reports fewer)."""
+    metas = [
+        monitor_json(s.monitor_url, "jsz").get("meta_cluster") for s in servers if s.is_running
+    ]
+    leaders = {m.get("leader") if isinstance(m, dict) else None for m in metas}
+    if None in leaders or len(leaders) != 1:
+        return False
+    sizes = [m.get("cluster_size") if isinstance(m, dict) else None for m in metas]
+    return all(isinstance(n, int) and n >= len(servers) for n in sizes)
+
+
+def tails(servers: Sequence[NatsServer], lines: int = 15) -> str:
+    return "\n".join(f"--- {s.name}\n{s.log_tail(lines)}" for s in servers)
 
 
 def run_cluster(size: int = 3, *, name: str = "C1") -> Cluster:
@@ -263,7 +276,7 @@ class HubAndLeaf(Group):
         self._link().cut()
         wait_for(
             lambda: _leaf_connections(self.hub.monitor_url) == 0,
-            "the hub still lists the leaf node after the link was cut",
+            lambda: "the hub still lists the leaf node after the link was cut",
         )
 
     def restore_link(self) -> None:
@@ -283,7 +296,7 @@ class HubAndLeaf(Group):
     def _wait_ready(self) -> None:
         wait_for(
             lambda: _leaf_connections(self.hub.monitor_url) >= 2,
-            f"the leaf node did not connect to the hub:\n{self.leaf.log_tail()}",
+            lambda: f"the leaf node did not connect to the hub:\n{self.leaf.log_tail()}",
         )
 
 
@@ -293,14 +306,15 @@ def _leaf_connections(monitor_url: str) -> int:
 
 
 def wait_for(
-    condition: Callable[[], bool], failure: str, *, within: float = START_DEADLINE
+    condition: Callable[[], bool], failure: Callable[[], str], *, within: float = START_DEADLINE
 ) -> None:
+    """Poll ``condition`` until it holds; raise ``ServerStartError(failure())`` after ``within`` s."""
     deadline = time.monotonic() + within
     while time.monotonic() < deadline:
         if condition():
             return
         time.sleep(0.05)
-    raise ServerStartError(failure)
+    raise ServerStartError(failure())
 
 
 def run_hub_and_leaf(*, cuttable_link: bool = False) -> HubAndLeaf:
