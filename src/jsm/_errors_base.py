@@ -25,6 +25,7 @@ JsmError
 ├── UnexpectedReplyError          a reply that does not parse
 ├── ClosedError
 ├── JsmConnectionError            transport failure (also ConnectionError)
+├── PermissionDeniedError         the server refused a publish or subscription to this user
 ├── AckError                      an ack that cannot be sent (twice, or ack policy none)
 ├── WrongConsumerTypeError        a pull API on a push consumer, or the reverse
 ├── MissedHeartbeatError          the server fell silent beyond the heartbeat tolerance
@@ -73,6 +74,7 @@ __all__ = [
     "ObjectLinkError",
     "ObjectNotFoundError",
     "ObjectStoreNotFoundError",
+    "PermissionDeniedError",
     "PreconditionFailedError",
     "PublishFailedError",
     "ServerError",
@@ -321,6 +323,30 @@ class ClosedError(JsmError):
 
 class JsmConnectionError(JsmError, ConnectionError):
     """The connection to the NATS server failed."""
+
+
+class PermissionDeniedError(JsmError):
+    """The server refused this connection's user a publish or a subscription (permissions).
+
+    Raised at once, instead of a timeout, for a request whose subject the user may not
+    publish to, or whose reply inbox it may not subscribe to.
+
+    Attributes:
+        subject: the subject (or subscription) the server refused.
+        operation: ``"publish"``, ``"subscribe"`` or ``"reply"`` (the reply subject was refused).
+    """
+
+    def __init__(self, message: str, *, subject: str = "", operation: str = "publish") -> None:
+        self.subject = subject
+        self.operation = operation
+        super().__init__(message)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_rebuild_permission_error, (self.message, self.subject, self.operation))
+
+
+def _rebuild_permission_error(message: str, subject: str, operation: str) -> PermissionDeniedError:
+    return PermissionDeniedError(message, subject=subject, operation=operation)
 
 
 class AckError(JsmError):

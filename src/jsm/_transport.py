@@ -1,7 +1,10 @@
 """The only module that calls nats-py: requests, publishes, subscriptions, inboxes.
 
 It turns nats-py's exceptions into jsm's (``raise … from err``) and hands the rest of
-the library plain values. Everything JetStream-specific lives above it.
+the library plain values. Every outgoing message is checked against the limits the
+server would close the connection for (:mod:`jsm._limits`), and every request is
+registered with the connection's :class:`~jsm._permissions.Denials`, so a permissions
+violation fails it at once. Everything JetStream-specific lives above it.
 """
 
 from __future__ import annotations
@@ -17,7 +20,23 @@ from nats.aio.msg import Msg as NatsMsg
 from nats.aio.subscription import Subscription
 
 from jsm._constants import CLEANUP_TIMEOUT
-from jsm._errors_base import ClosedError, JsmConnectionError, JsmTimeoutError
+from jsm._errors_base import (
+    ClosedError,
+    InvalidNameError,
+    JsmConnectionError,
+    JsmTimeoutError,
+)
+from jsm._limits import (
+    DEFAULT_MAX_CONTROL_LINE,
+    INBOX_TOKEN_LENGTH,
+    check_control_line,
+    check_total_size,
+    header_block_size,
+    pub_line_length,
+    sub_line_length,
+    subject_budget,
+)
+from jsm._permissions import Denials
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable, Mapping
@@ -28,6 +47,9 @@ logger = logging.getLogger(__name__)
 
 STATUS_HEADER = "Status"
 DESCRIPTION_HEADER = "Description"
+_DEFAULT_INBOX_PREFIX = "_INBOX"
+_NATS_PY_TOKEN = 26
+"""Length of the last token of nats-py's own request inboxes (a nuid and 4 hex digits)."""
 
 
 class NoRespondersError(Exception):
@@ -39,12 +61,18 @@ class NoRespondersError(Exception):
 
 
 class Transport:
-    """A thin, typed wrapper over one nats-py connection."""
+    """A thin, typed wrapper over one nats-py connection.
 
-    __slots__ = ("_nc",)
+    ``max_control_line`` is the server's limit on a protocol line (not announced in
+    INFO; nats-server's default is 4096 bytes).
+    """
 
-    def __init__(self, nc: NatsClient) -> None:
+    __slots__ = ("_denials", "_max_control_line", "_nc")
+
+    def __init__(self, nc: NatsClient, *, max_control_line: int = DEFAULT_MAX_CONTROL_LINE) -> None:
         self._nc = nc
+        self._max_control_line = max_control_line
+        self._denials = Denials.attach(nc)
 
     @property
     def nc(self) -> NatsClient:
@@ -68,8 +96,26 @@ class Transport:
 
     @property
     def max_payload(self) -> int:
-        """The largest message the server accepts, in bytes."""
+        """The largest message the server accepts, in bytes (headers included)."""
         return int(self._nc.max_payload)
+
+    @property
+    def max_control_line(self) -> int:
+        """The longest protocol line the server accepts, in bytes."""
+        return self._max_control_line
+
+    @property
+    def max_subject_length(self) -> int:
+        """The longest subject (in bytes) that any request or publish on this connection
+        can use, whatever its payload and headers."""
+        return subject_budget(
+            self._max_control_line, self._reply_length(INBOX_TOKEN_LENGTH), self.max_payload
+        )
+
+    def _reply_length(self, token_length: int) -> int:
+        # A request's reply is "<inbox prefix>.<nuid>.<token>".
+        prefix = getattr(self._nc, "_inbox_prefix", None) or _DEFAULT_INBOX_PREFIX
+        return len(prefix) + 2 + INBOX_TOKEN_LENGTH + token_length
 
     def new_inbox(self) -> str:
         """Return a unique inbox subject."""
@@ -85,12 +131,64 @@ class Transport:
     ) -> NatsMsg:
         """Send a request and wait for the first reply.
 
+        The reply arrives on nats-py's shared reply subscription: the request registers a
+        plain future there and arms a timer (one event-loop hop shorter than nats-py's
+        ``request``, which matters on the KV hot path), and registers with the
+        connection's :class:`Denials`, so a permissions violation fails it at once.
+
         Raises:
             NoRespondersError: nobody listens on ``subject``.
+            PermissionDeniedError: the user may not publish to ``subject`` or receive its reply.
+            InvalidNameError: the subject makes a protocol line longer than the server accepts.
+            InvalidOptionError: headers and payload exceed ``max_payload``, or a bad header.
             JsmTimeoutError: no reply within ``timeout`` seconds.
             ClosedError: the connection is closed.
         """
+        nc = self._nc
         self._check_open()
+        replies = getattr(nc, "_resp_map", None)
+        prefix = getattr(nc, "_resp_sub_prefix", None)
+        if not prefix and isinstance(replies, dict) and hasattr(nc, "_init_request_sub"):
+            await nc._init_request_sub()  # the shared reply subscription, as nats-py makes it
+            replies, prefix = nc._resp_map, nc._resp_sub_prefix
+        if not isinstance(replies, dict) or not prefix:
+            return await self._plain_request(subject, payload, timeout=timeout, headers=headers)
+        token = nc._nuid.next()  # unique on its own; nats-py's own tokens are longer
+        key = token.decode()
+        reply = (prefix + token).decode()
+        self._denials.check_reply(reply)
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[NatsMsg] = loop.create_future()
+        replies[key] = future
+        tracked = self._denials.track(subject, reply, future)
+        timer = loop.call_later(timeout, _expire, future)
+        try:
+            await self.publish(subject, payload, reply=reply, headers=headers)
+            msg = await future
+        except TimeoutError as err:
+            raise JsmTimeoutError(f"no reply on {subject!r} within {timeout:g}s") from err
+        finally:
+            timer.cancel()
+            replies.pop(key, None)
+            self._denials.untrack(tracked)
+        if msg.headers and not msg.data and msg.headers.get(STATUS_HEADER) == "503":
+            raise NoRespondersError(subject)
+        return msg
+
+    request_lean = request
+    """The same as :meth:`request` (the name the KV and publish hot paths use)."""
+
+    async def _plain_request(
+        self,
+        subject: str,
+        payload: bytes,
+        *,
+        timeout: float,
+        headers: Mapping[str, str] | None,
+    ) -> NatsMsg:
+        # Another nats-py version without the reply-map internals: its own request
+        # (limits still checked; permission violations then show as timeouts).
+        self._check_outgoing(subject, "_" * self._reply_length(_NATS_PY_TOKEN), payload, headers)
         try:
             return await self._nc.request(
                 subject, payload, timeout=timeout, headers=dict(headers) if headers else None
@@ -115,16 +213,24 @@ class Transport:
         """Publish one message.
 
         Raises:
+            InvalidNameError: the subject makes a protocol line longer than the server accepts.
+            InvalidOptionError: headers and payload exceed ``max_payload``, or a bad header.
             ClosedError: the connection is closed.
             JsmConnectionError: the connection refused the message.
         """
         self._check_open()
+        self._check_outgoing(subject, reply, payload, headers)
         try:
             await self._nc.publish(
                 subject, payload, reply=reply, headers=dict(headers) if headers else None
             )
         except (nats.errors.ConnectionClosedError, nats.errors.ConnectionDrainingError) as err:
             raise ClosedError("the NATS connection is closed") from err
+        except nats.errors.BadSubjectError as err:
+            raise InvalidNameError(
+                f"invalid subject {subject!r} (or reply {reply!r}): no whitespace or control "
+                "characters"
+            ) from err
         except nats.errors.Error as err:
             raise JsmConnectionError(f"publish on {subject!r} failed: {err}") from err
 
@@ -139,9 +245,16 @@ class Transport:
         """Subscribe; the caller owns the subscription and must unsubscribe it.
 
         Raises:
+            InvalidNameError: the subject or queue make a line longer than the server accepts.
             ClosedError: the connection is closed.
         """
         self._check_open()
+        check_control_line(
+            sub_line_length(subject, queue),
+            self._max_control_line,
+            what="subscription to",
+            subject=subject,
+        )
         try:
             return await self._nc.subscribe(
                 subject, queue=queue, cb=callback, pending_msgs_limit=pending_msgs_limit
@@ -163,48 +276,19 @@ class Transport:
         except nats.errors.TimeoutError as err:
             raise JsmTimeoutError(f"flush did not complete within {timeout:g}s") from err
 
-    async def request_lean(
-        self,
-        subject: str,
-        payload: bytes = b"",
-        *,
-        timeout: float,
-        headers: Mapping[str, str] | None = None,
-    ) -> NatsMsg:
-        """:meth:`request` for hot paths (KV gets and puts), one event-loop hop shorter.
-
-        nats-py wraps every reply in ``asyncio.wait_for``, which costs a scheduling round
-        trip; this registers a plain future on nats-py's shared reply subscription and
-        arms a timer instead. Falls back to :meth:`request` if that subscription's
-        internals are not there (another nats-py version).
-
-        Raises:
-            NoRespondersError: nobody listens on ``subject``.
-            JsmTimeoutError: no reply within ``timeout`` seconds.
-            ClosedError: the connection is closed.
-        """
-        nc = self._nc
-        replies = getattr(nc, "_resp_map", None)
-        prefix = getattr(nc, "_resp_sub_prefix", None)
-        if not isinstance(replies, dict) or not prefix or nc.is_closed:
-            return await self.request(subject, payload, timeout=timeout, headers=headers)
-        token = nc._nuid.next()  # unique on its own; nats-py's own tokens are longer
-        key = token.decode()
-        loop = asyncio.get_running_loop()
-        future: asyncio.Future[NatsMsg] = loop.create_future()
-        replies[key] = future
-        timer = loop.call_later(timeout, _expire, future)
-        try:
-            await self.publish(subject, payload, reply=(prefix + token).decode(), headers=headers)
-            msg = await future
-        except TimeoutError as err:
-            raise JsmTimeoutError(f"no reply on {subject!r} within {timeout:g}s") from err
-        finally:
-            timer.cancel()
-            replies.pop(key, None)
-        if msg.headers and not msg.data and msg.headers.get(STATUS_HEADER) == "503":
-            raise NoRespondersError(subject)
-        return msg
+    def _check_outgoing(
+        self, subject: str, reply: str, payload: bytes, headers: Mapping[str, str] | None
+    ) -> None:
+        # What the server would close the connection for, or nats-py would quietly change.
+        header_size = header_block_size(headers) if headers else 0
+        total = header_size + len(payload)
+        check_total_size(header_size, len(payload), self.max_payload, subject=subject)
+        check_control_line(
+            pub_line_length(subject, reply, header_size, total),
+            self._max_control_line,
+            what="publish to",
+            subject=subject,
+        )
 
     def _check_open(self) -> None:
         if self._nc.is_closed:

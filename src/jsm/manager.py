@@ -13,6 +13,7 @@ import nats
 import nats.errors
 
 import jsm.publish as publishing
+from jsm._connection_log import ConnectionLog, redact, secrets_of
 from jsm._constants import (
     DEFAULT_TIMEOUT,
     MIN_TIMEOUT,
@@ -20,7 +21,9 @@ from jsm._constants import (
     PUBLISHER_MAX_PENDING,
 )
 from jsm._errors_base import ClosedError, InvalidOptionError, JsmConnectionError
+from jsm._limits import DEFAULT_MAX_CONTROL_LINE, check_max_control_line
 from jsm._options import NOT_GIVEN, Duration, NotGiven, to_timedelta
+from jsm._permissions import Denials
 from jsm._transport import NatsClient, Transport
 from jsm.admin import AdminManager
 from jsm.api import ApiClient, Retry
@@ -38,7 +41,7 @@ from jsm.subjects import ApiSubjects, check_name
 
 if TYPE_CHECKING:
     import ssl
-    from collections.abc import Mapping
+    from collections.abc import Awaitable, Callable, Mapping
     from datetime import datetime, timedelta
     from types import TracebackType
 
@@ -48,8 +51,16 @@ __all__ = ["ConnectOptions", "Manager", "connect"]
 
 
 class ConnectOptions(TypedDict, total=False):
-    """Connection options passed through to nats-py (all optional)."""
+    """Connection options passed through to nats-py (all optional).
 
+    The callbacks replace jsm's own, which log one line per event on the
+    ``jsm.connection`` logger; permission violations still fail jsm's requests at once.
+    """
+
+    error_cb: Callable[[Exception], Awaitable[None]]
+    disconnected_cb: Callable[[], Awaitable[None]]
+    reconnected_cb: Callable[[], Awaitable[None]]
+    closed_cb: Callable[[], Awaitable[None]]
     name: str
     user: str
     password: str
@@ -87,9 +98,15 @@ class Manager:
         timeout: default deadline of each API call (at least 0.5 s).
         retry: how to retry idempotent requests during leader elections.
         strict: turn naming warnings (``:`` or long names) into errors.
+        max_control_line: the server's ``max_control_line`` (bytes; not announced by the
+            server, 4096 unless configured): longer subjects are refused before sending.
+
+    On a borrowed connection, the manager chains to the connection's error callback (it
+    still gets every error) so that permission violations fail jsm's requests at once.
 
     Raises:
-        InvalidOptionError: domain and api_prefix together, a malformed one, or a bad timeout.
+        InvalidOptionError: domain and api_prefix together, a malformed one, a bad timeout
+            or max_control_line.
     """
 
     def __init__(
@@ -101,6 +118,7 @@ class Manager:
         timeout: Duration = DEFAULT_TIMEOUT,
         retry: Retry | None = None,
         strict: bool = False,
+        max_control_line: int = DEFAULT_MAX_CONTROL_LINE,
     ) -> None:
         if not isinstance(nc, NatsClient):
             raise InvalidOptionError(
@@ -110,7 +128,7 @@ class Manager:
         self._subjects = ApiSubjects(domain=domain, api_prefix=api_prefix)
         self._timeout = to_timedelta(timeout, name="timeout", minimum=MIN_TIMEOUT)
         self._strict = strict
-        self._transport = Transport(nc)
+        self._transport = Transport(nc, max_control_line=check_max_control_line(max_control_line))
         self._api = ApiClient(
             self._transport, self._subjects, timeout=self._timeout, retry=retry or Retry()
         )
@@ -358,9 +376,14 @@ class connect:  # lower case: used like a function, ``async with jsm.connect(url
 
     ``async with jsm.connect("nats://127.0.0.1:4222", domain="hub") as js: ...`` —
     the connection is closed when the block ends. Options are checked before connecting.
+    Connection events (errors, disconnects, reconnects, close) are logged one line each
+    on the ``jsm.connection`` logger, credentials masked, unless ``error_cb``,
+    ``disconnected_cb``, ``reconnected_cb`` or ``closed_cb`` are passed (those are
+    called instead). ``max_control_line`` is the server's setting (4096 bytes unless
+    configured; the server does not announce it).
 
     Raises:
-        InvalidOptionError: bad domain/prefix/timeout (raised at the call).
+        InvalidOptionError: bad domain/prefix/timeout/max_control_line (raised at the call).
         JsmConnectionError: no server could be reached (raised on entering the block).
     """
 
@@ -373,10 +396,12 @@ class connect:  # lower case: used like a function, ``async with jsm.connect(url
         timeout: Duration = DEFAULT_TIMEOUT,
         retry: Retry | None = None,
         strict: bool = False,
+        max_control_line: int = DEFAULT_MAX_CONTROL_LINE,
         **options: Unpack[ConnectOptions],
     ) -> None:
         ApiSubjects(domain=domain, api_prefix=api_prefix)  # check before any network I/O
         to_timedelta(timeout, name="timeout", minimum=MIN_TIMEOUT)
+        self._max_control_line = check_max_control_line(max_control_line)
         self._servers = servers
         self._settings = {"domain": domain, "api_prefix": api_prefix}
         self._timeout = timeout
@@ -384,14 +409,21 @@ class connect:  # lower case: used like a function, ``async with jsm.connect(url
         self._strict = strict
         self._options = options
         self._manager: Manager | None = None
+        self._log: ConnectionLog | None = None
 
     async def __aenter__(self) -> Manager:
         if self._manager is not None:
             raise ClosedError("this jsm.connect(...) was already entered; call jsm.connect again")
+        secrets = secrets_of(self._servers, self._options)
+        log = ConnectionLog(secrets)
         try:
-            nc = await nats.connect(self._servers, **self._options)
+            nc = await nats.connect(self._servers, **self._with_callbacks(log))
         except (nats.errors.Error, OSError) as err:
-            raise JsmConnectionError(f"could not connect to {self._servers!r}: {err}") from err
+            raise JsmConnectionError(
+                redact(f"could not connect to {self._servers!r}: {err}", secrets)
+            ) from err
+        log.nc = nc
+        self._log = log
         self._manager = Manager(
             nc,
             domain=self._settings["domain"],
@@ -399,8 +431,19 @@ class connect:  # lower case: used like a function, ``async with jsm.connect(url
             timeout=self._timeout,
             retry=self._retry,
             strict=self._strict,
+            max_control_line=self._max_control_line,
         )
         return self._manager
+
+    def _with_callbacks(self, log: ConnectionLog) -> dict[str, object]:
+        options: dict[str, object] = dict(self._options)
+        # The error callback is always Denials (permission violations fail requests at
+        # once); it forwards every error to the application's callback, or to the log.
+        options["error_cb"] = Denials(self._options.get("error_cb") or log.error).on_error
+        options["disconnected_cb"] = self._options.get("disconnected_cb") or log.disconnected
+        options["reconnected_cb"] = self._options.get("reconnected_cb") or log.reconnected
+        options["closed_cb"] = self._options.get("closed_cb") or log.closed
+        return options
 
     async def __aexit__(
         self,
@@ -409,6 +452,8 @@ class connect:  # lower case: used like a function, ``async with jsm.connect(url
         tb: TracebackType | None,
     ) -> None:
         manager, self._manager = self._manager, None
+        if self._log is not None:
+            self._log.closing = True
         if manager is not None and not manager.nc.is_closed:
             await manager.nc.close()
 

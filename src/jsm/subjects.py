@@ -110,11 +110,18 @@ def check_bucket_name(bucket: str, *, kind: str = "bucket") -> str:
     return bucket
 
 
-def check_kv_key(key: str, *, allow_wildcards: bool = False) -> str:
+def check_kv_key(
+    key: str,
+    *,
+    allow_wildcards: bool = False,
+    max_length: int | None = None,
+    bucket: str | None = None,
+) -> str:
     """Check a KV key (``[-/_=.A-Za-z0-9]+``, no empty tokens) and return it.
 
     With ``allow_wildcards`` the key may be a watch/list filter using ``*`` tokens and a
-    final ``>`` token.
+    final ``>`` token. ``max_length`` is the longest key that fits the server's protocol
+    line limit in ``bucket`` (see ``KeyValue.max_key_length``).
 
     Raises:
         InvalidNameError: the key breaks a rule.
@@ -131,6 +138,15 @@ def check_kv_key(key: str, *, allow_wildcards: bool = False) -> str:
         )
     if allow_wildcards:
         _check_wildcard_tokens(key, what="key filter")
+    if max_length is not None and len(key) > max_length:
+        where = f" in bucket {bucket!r}" if bucket is not None else ""
+        raise InvalidNameError(
+            f"key {key[:40]!r}… is {len(key)} characters; keys{where} can be at most "
+            f"{max_length}: the subject '$KV.<bucket>.<key>' (and its direct-get subject) must "
+            "fit the server's max_control_line with the reply inbox; use a shorter key "
+            "(e.g. a hash of the long one), or raise max_control_line on the server and pass "
+            "it to jsm.connect(max_control_line=...)"
+        )
     return key
 
 

@@ -136,19 +136,25 @@ def single_filter(config: ConsumerConfig) -> str | None:
     return config.filter_subject or None
 
 
-def create_subject(stream: str, config: ConsumerConfig) -> str:
+def create_subject(stream: str, config: ConsumerConfig, *, max_length: int | None = None) -> str:
     """The ``CONSUMER.CREATE`` subject (after ``$JS.API.``) for ``config`` on ``stream``.
 
     Named consumers with exactly one filter use the extended form
-    ``CONSUMER.CREATE.<stream>.<name>.<filter>`` so permissions can be scoped by filter.
+    ``CONSUMER.CREATE.<stream>.<name>.<filter>`` so permissions can be scoped by filter,
+    unless it is longer than ``max_length`` (the server closes the connection on a
+    protocol line over its ``max_control_line``): the filter then travels in the body only.
     """
     name = config.consumer_name
     if name is None:
         return f"CONSUMER.CREATE.{stream}"
     subject = single_filter(config)
+    plain = f"CONSUMER.CREATE.{stream}.{name}"
     if subject is None:
-        return f"CONSUMER.CREATE.{stream}.{name}"
-    return f"CONSUMER.CREATE.{stream}.{name}.{subject}"
+        return plain
+    extended = f"{plain}.{subject}"
+    if max_length is not None and len(extended.encode()) > max_length:
+        return plain
+    return extended
 
 
 def subjects_overlap(first: str, second: str) -> bool:

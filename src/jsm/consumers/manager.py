@@ -124,8 +124,10 @@ class ConsumerManager:
             headers = self._js.api.require_api_level("priority groups", API_LEVEL_PRIORITY)
         elif config.pause_until is not None:
             headers = self._js.api.require_api_level("consumer pause", API_LEVEL_PAUSE)
-        info = await self._js.api.request(
-            create_subject(self._stream, config),
+        api = self._js.api
+        room = api.transport.max_subject_length - len(api.subjects.prefix) - 1
+        info = await api.request(
+            create_subject(self._stream, config, max_length=room),
             ConsumerCreateRequest(stream_name=self._stream, config=config, action=action),
             ConsumerCreateResponse,
             timeout=timeout,

@@ -97,6 +97,8 @@ class KeyValue:
         self._direct_rest = f"DIRECT.GET.{self._stream}.{self._read_prefix}"
         self._direct_prefix = js.api.subjects.api(self._direct_rest)
         self._context = f"bucket {self._bucket!r}"
+        prefixes = [self._put_prefix, self._direct_prefix] if self._direct else [self._put_prefix]
+        self._longest_prefix = max(len(prefix.encode()) for prefix in prefixes)
 
     def _through_api(self, subject: str) -> str:
         subjects = self._js.api.subjects
@@ -131,6 +133,19 @@ class KeyValue:
         """The subject prefix of the keys in the bucket's stream (``$KV.<bucket>.``)."""
         return self._read_prefix
 
+    @property
+    def max_key_length(self) -> int:
+        """The longest key this bucket takes on this connection (~4,000 characters).
+
+        Every subject a key is part of (``$KV.<bucket>.<key>``, and the direct-get subject
+        ``$JS.API.DIRECT.GET.KV_<bucket>.$KV.<bucket>.<key>``) must fit the server's
+        ``max_control_line`` (4096 bytes by default) together with the reply inbox.
+        """
+        return self._js.api.transport.max_subject_length - self._longest_prefix
+
+    def _check_key(self, key: str) -> str:
+        return check_kv_key(key, max_length=self.max_key_length, bucket=self._bucket)
+
     def __repr__(self) -> str:
         return f"<jsm.KeyValue {self._bucket!r} of {self._js!r}>"
 
@@ -164,7 +179,7 @@ class KeyValue:
                 delete or purge marker).
             BucketNotFoundError: the bucket was deleted.
         """
-        check_kv_key(key)
+        self._check_key(key)
         if revision is not None:
             return await self._at_revision(key, revision, timeout=timeout)
         return await self._latest(key, with_markers=False, timeout=timeout)
@@ -255,7 +270,7 @@ class KeyValue:
             InvalidOptionError: the value is not bytes or is larger than the bucket allows.
             BucketNotFoundError: the bucket (a mirror's origin, for a mirror) was deleted.
         """
-        check_kv_key(key)
+        self._check_key(key)
         return await self._publish(
             key, check_value(value, self._info.config, self._bucket), None, timeout
         )
@@ -279,7 +294,7 @@ class KeyValue:
             InvalidOptionError: a bad value or TTL, or a TTL on a bucket without per-key TTLs.
             BucketNotFoundError: the bucket was deleted.
         """
-        check_kv_key(key)
+        self._check_key(key)
         data = check_value(value, self._info.config, self._bucket)
         headers = {EXPECTED_LAST_SUBJECT_SEQ: "0"}
         if ttl is not None:
@@ -317,7 +332,7 @@ class KeyValue:
             InvalidOptionError: a bad value or revision.
             BucketNotFoundError: the bucket was deleted.
         """
-        check_kv_key(key)
+        self._check_key(key)
         headers = {EXPECTED_LAST_SUBJECT_SEQ: revision_header(revision)}
         data = check_value(value, self._info.config, self._bucket)
         return await self._publish_at(key, data, headers, revision, timeout)
@@ -336,7 +351,7 @@ class KeyValue:
             StreamWrongLastSequenceError: the key changed since ``revision``.
             BucketNotFoundError: the bucket was deleted.
         """
-        check_kv_key(key)
+        self._check_key(key)
         headers = {OPERATION_HEADER: "DEL"}
         if revision is not None:
             headers[EXPECTED_LAST_SUBJECT_SEQ] = revision_header(revision)
@@ -360,7 +375,7 @@ class KeyValue:
             InvalidOptionError: a TTL on a bucket without per-key TTLs.
             BucketNotFoundError: the bucket was deleted.
         """
-        check_kv_key(key)
+        self._check_key(key)
         headers = {OPERATION_HEADER: "PURGE", ROLLUP_HEADER: "sub"}
         if revision is not None:
             headers[EXPECTED_LAST_SUBJECT_SEQ] = revision_header(revision)
@@ -463,7 +478,7 @@ class KeyValue:
         Raises:
             KeyNotFoundError: the key has no entries.
         """
-        check_kv_key(key)
+        self._check_key(key)
         watcher = self.watch(key, include_history=True)
         entries = await watcher.initial_entries(self._js.api.deadline(timeout))
         if not entries:

@@ -64,16 +64,30 @@ def new_nuid() -> str:
     return "".join(secrets.choice(_NUID_ALPHABET) for _ in range(_NUID_LENGTH))
 
 
-def check_object_name(name: object) -> str:
-    """Check an object name: any non-empty string (ADR-20 encodes it in base64url).
+def check_object_name(
+    name: object, *, max_bytes: int | None = None, bucket: str | None = None
+) -> str:
+    """Check an object name: a non-empty string without NUL (ADR-20 encodes it in base64url).
+
+    ``max_bytes`` is the longest name (UTF-8) whose metadata subject fits the server's
+    protocol line limit in ``bucket`` (see ``ObjectStore.max_name_length``).
 
     Raises:
-        InvalidNameError: the name is empty or not a string.
+        InvalidNameError: the name is empty, not a string, holds NUL or is too long.
     """
     if not isinstance(name, str) or not name:
         raise InvalidNameError(f"object name must be a non-empty string (got {name!r})")
     if "\x00" in name:
         raise InvalidNameError(f"object name {name!r} contains a NUL character")
+    if max_bytes is not None and (size := len(name.encode())) > max_bytes:
+        where = f" in bucket {bucket!r}" if bucket is not None else ""
+        raise InvalidNameError(
+            f"object name {name[:40]!r}… is {size} bytes; names{where} can be at most "
+            f"{max_bytes} bytes (UTF-8): the name is base64url-encoded into the metadata "
+            "subject '$O.<bucket>.M.<name>', which must fit the server's max_control_line "
+            "with the reply inbox; use a shorter name (keep long titles in "
+            "ObjectMeta.description or metadata)"
+        )
     return name
 
 

@@ -101,6 +101,25 @@ class ObjectStore:
         """The stream info this handle was made with (not refreshed)."""
         return self._info
 
+    @property
+    def max_name_length(self) -> int:
+        """The longest object name (in UTF-8 bytes) this bucket takes on this connection.
+
+        A name is stored base64url-encoded (4 bytes for every 3) in the metadata subject
+        ``$O.<bucket>.M.<name>``, read through ``$JS.API.DIRECT.GET.OBJ_<bucket>.<that
+        subject>``, which must fit the server's ``max_control_line`` (4096 bytes by
+        default) with the reply inbox: about 2,990 bytes for a short bucket name.
+        """
+        meta = f"$O.{self._bucket}.M."
+        longest = meta
+        if self._info.config.allow_direct:
+            longest = self._js.api.subjects.api(f"DIRECT.GET.{self._stream}.") + meta
+        encoded = self._js.api.transport.max_subject_length - len(longest.encode())
+        return encoded // 4 * 3
+
+    def _check_name(self, name: object) -> str:
+        return _wire.check_object_name(name, max_bytes=self.max_name_length, bucket=self._bucket)
+
     def __repr__(self) -> str:
         return f"<jsm.ObjectStore {self._bucket!r}>"
 
@@ -151,7 +170,7 @@ class ObjectStore:
             JsmTimeoutError: a chunk was not acknowledged in time.
             JsmConnectionError: the connection was lost midway.
         """
-        _wire.check_object_name(name)
+        self._check_name(name)
         meta = meta or ObjectMeta()
         if meta.name is not None and meta.name != name:
             raise InvalidOptionError(
@@ -195,7 +214,7 @@ class ObjectStore:
             ObjectLinkError: ``name`` is a link to a bucket (raised on entering).
             DigestMismatchError: the data does not match the digest (raised by the iteration).
         """
-        _wire.check_object_name(name)
+        self._check_name(name)
         return ObjectReader(self, name)
 
     async def get_bytes(self, name: str, /) -> bytes:
@@ -255,7 +274,7 @@ class ObjectStore:
         Raises:
             ObjectNotFoundError: no such object (or it was deleted, unless ``include_deleted``).
         """
-        _wire.check_object_name(name)
+        self._check_name(name)
         info = await self._read_meta(name, timeout=timeout)
         if info is None or (info.deleted and not include_deleted):
             raise ObjectNotFoundError(self._bucket, name)
@@ -313,7 +332,7 @@ class ObjectStore:
         """
         if meta.chunk_size is not None:
             raise InvalidOptionError("update_meta cannot change chunk_size; put the object again")
-        new_name = _wire.check_object_name(meta.name) if meta.name is not None else name
+        new_name = self._check_name(meta.name) if meta.name is not None else name
         current = await self.info(name, timeout=timeout)
         if new_name != name:
             existing = await self._read_meta(new_name, timeout=timeout)
@@ -369,9 +388,9 @@ class ObjectStore:
             ObjectLinkError: the target is itself a link.
             ObjectExistsError: ``name`` is a live object.
         """
-        _wire.check_object_name(name)
+        self._check_name(name)
         if isinstance(target, str):
-            target_bucket, target_name = self._bucket, _wire.check_object_name(target)
+            target_bucket, target_name = self._bucket, self._check_name(target)
         else:
             target_bucket, target_name = target.bucket, target.name
         store = self if target_bucket == self._bucket else await self._js.objects.get(target_bucket)
@@ -397,7 +416,7 @@ class ObjectStore:
             ObjectStoreNotFoundError: the bucket does not exist.
             ObjectExistsError: ``name`` is a live object.
         """
-        _wire.check_object_name(name)
+        self._check_name(name)
         bucket_name = bucket.bucket if isinstance(bucket, ObjectStore) else bucket
         await self._js.objects.get(bucket_name, timeout=timeout)
         return await self._put_link(name, ObjectLink(bucket=bucket_name), timeout=timeout)

@@ -1,9 +1,10 @@
 """What a publish may ask of the stream, turned into headers: expectations, TTL, rollup.
 
 Everything here is pure and checked before anything reaches the wire: an
-:class:`Expect` with a negative sequence, a TTL under a second or a wildcard subject
-raise :class:`~jsm.InvalidOptionError` / :class:`~jsm.errors.InvalidNameError` with the
-rule they broke. The header names are the server's (ADR-22, ADR-43, ADR-49, ADR-50).
+:class:`Expect` with a negative sequence, a TTL under a second, a wildcard subject, a
+header name with a space or a line break in a header value (or ``msg_id``) raise
+:class:`~jsm.InvalidOptionError` / :class:`~jsm.errors.InvalidNameError` with the rule
+they broke. The header names are the server's (ADR-22, ADR-43, ADR-49, ADR-50).
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Literal
 
 from jsm._constants import PUBLISH_MIN_TTL
-from jsm._errors_base import InvalidOptionError
+from jsm._errors_base import InvalidNameError, InvalidOptionError
+from jsm._limits import header_block_size
 from jsm._options import Duration, to_timedelta
 from jsm.subjects import check_subject
 
@@ -109,6 +111,7 @@ class Expect:
                 raise InvalidOptionError(
                     f"Expect.{name} must be a non-empty string (got {value!r})"
                 )
+            _check_line(value, f"Expect.{name}")
         if self.last_subject is not None:
             if self.last_subject_sequence is None:
                 raise InvalidOptionError(
@@ -137,15 +140,28 @@ _PLAIN_SUBJECT = re.compile(r"[A-Za-z0-9_\-$]+(?:\.[A-Za-z0-9_\-$]+)*\Z")
 regular expression match) before the full check, which runs for everything else."""
 
 
-def check_publish_subject(subject: str) -> str:
+def check_publish_subject(subject: str, max_length: int | None = None) -> str:
     """Check a subject to publish to: concrete (no wildcards), no whitespace, no empty token.
 
+    ``max_length`` is the longest subject (in bytes) the connection can send
+    (``Transport.max_subject_length``, from the server's ``max_control_line``).
+
     Raises:
-        InvalidNameError: the subject breaks a rule.
+        InvalidNameError: the subject breaks a rule or is too long.
     """
-    if isinstance(subject, str) and _PLAIN_SUBJECT.match(subject):
-        return subject
-    return check_subject(subject, allow_wildcards=False, what="publish subject")
+    if not (isinstance(subject, str) and _PLAIN_SUBJECT.match(subject)):
+        check_subject(subject, allow_wildcards=False, what="publish subject")
+    if max_length is not None and len(subject) > max_length:
+        size = len(subject.encode())
+        if size > max_length:
+            raise InvalidNameError(
+                f"publish subject {subject[:40]!r}… is {size} bytes; subjects can be at most "
+                f"{max_length} on this connection: the protocol line (subject, reply inbox "
+                "and sizes) must fit the server's max_control_line; use a shorter subject, or "
+                "raise max_control_line on the server and pass it to "
+                "jsm.connect(max_control_line=...)"
+            )
+    return subject
 
 
 def check_payload(data: bytes | bytearray | memoryview, max_payload: int, *, subject: str) -> bytes:
@@ -166,6 +182,15 @@ def check_payload(data: bytes | bytearray | memoryview, max_payload: int, *, sub
             f"{max_payload} bytes; split it (or store it in an object store)"
         )
     return data
+
+
+def _check_line(value: str | None, what: str) -> None:
+    # nats-py would turn CR/LF into spaces: the server would dedupe on another id.
+    if value is not None and ("\r" in value or "\n" in value):
+        raise InvalidOptionError(
+            f"{what} {value!r} contains CR or LF, which cannot travel in a header; "
+            "remove the line breaks"
+        )
 
 
 def ttl_header(ttl: Duration | Literal["never"]) -> str:
@@ -212,10 +237,12 @@ def build_headers(
     if headers:
         if not all(isinstance(k, str) and isinstance(v, str) for k, v in headers.items()):
             raise InvalidOptionError("headers must map str to str")
+        header_block_size(headers)  # names are tokens, values have no CR/LF
         out = dict(headers)
     if msg_id is not None:
         if not isinstance(msg_id, str) or not msg_id.strip():
             raise InvalidOptionError(f"msg_id must be a non-empty string (got {msg_id!r})")
+        _check_line(msg_id, "msg_id")
         out = out if out is not None else {}
         out[MSG_ID] = msg_id
     if expect is not None:

@@ -56,7 +56,7 @@ async def publish(
         NoStreamAnsweredError: no stream answered in time (electing a leader?).
         JsmTimeoutError: no acknowledgement in time; the outcome is unknown.
     """
-    check_publish_subject(subject)
+    check_publish_subject(subject, api.transport.max_subject_length)
     payload = check_payload(data, api.transport.max_payload, subject=subject)
     all_headers = build_headers(headers, msg_id=msg_id, expect=expect, ttl=ttl, rollup=rollup)
     return await publish_once(api, subject, payload, headers=all_headers, timeout=timeout)
@@ -83,7 +83,7 @@ async def increment(
     """
     if isinstance(by, bool) or not isinstance(by, int):
         raise InvalidOptionError(f"by must be an integer (got {by!r})")
-    check_publish_subject(subject)
+    check_publish_subject(subject, api.transport.max_subject_length)
     headers = build_headers({INCREMENT: str(by)}, msg_id=msg_id, expect=expect)
     ack = await publish_once(api, subject, b"", headers=headers, timeout=timeout)
     value = ack.value

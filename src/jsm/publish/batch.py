@@ -138,7 +138,7 @@ class Batch:
             ClosedError: the batch is committed, or used outside its block.
         """
         self._check_open()
-        check_publish_subject(subject)
+        check_publish_subject(subject, self._api.transport.max_subject_length)
         payload = check_payload(data, self._api.transport.max_payload, subject=subject)
         own = build_headers(headers, msg_id=msg_id, expect=expect) or {}
         if any(name.startswith("Nats-Batch-") for name in own):

@@ -4,8 +4,8 @@ Every factory returns servers that start on ``with`` / ``async with`` (or ``star
 and are stopped, with their temporary store directories removed, on exit. The pytest
 plugin (:mod:`jsm.testing.pytest_plugin`, registered automatically) exposes them as
 fixtures: ``nats_server``, ``nats_cluster``, ``nats_super_cluster``, ``nats_hub_and_leaf``,
-``nats_accounts``, ``nats_tls``, ``nats_websocket``, ``nats_encrypted`` and
-``nats_server_fresh``. Faults are part of the kit: ``NatsServer.kill()`` crashes a server,
+``nats_accounts``, ``nats_tls``, ``nats_websocket``, ``nats_encrypted``, ``nats_permissions``
+and ``nats_server_fresh``. Faults are part of the kit: ``NatsServer.kill()`` crashes a server,
 ``Cluster.kill_node()`` one node, and ``run_hub_and_leaf(cuttable_link=True)`` gives a
 leaf link that ``cut_link()`` partitions from the hub.
 """
@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from jsm.testing._binary import ServerNotFoundError as ServerNotFoundError
 from jsm.testing._binary import find_nats_server as find_nats_server
+from jsm.testing._permissions import PermissionsServer as PermissionsServer
+from jsm.testing._permissions import run_permissions_server as run_permissions_server
 from jsm.testing._proxy import LinkProxy as LinkProxy
 from jsm.testing._server import NatsServer as NatsServer
 from jsm.testing._server import ServerStartError as ServerStartError
@@ -37,6 +39,7 @@ __all__ = [
     "ImportingAccounts",
     "LinkProxy",
     "NatsServer",
+    "PermissionsServer",
     "ServerNotFoundError",
     "ServerStartError",
     "SuperCluster",
@@ -46,6 +49,7 @@ __all__ = [
     "run_encrypted_server",
     "run_hub_and_leaf",
     "run_importing_accounts",
+    "run_permissions_server",
     "run_server",
     "run_super_cluster",
     "run_tls_server",

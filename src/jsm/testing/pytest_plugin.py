@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from jsm.testing._permissions import PermissionsServer, run_permissions_server
 from jsm.testing._super_cluster import SuperCluster, run_super_cluster
 from jsm.testing._topologies import (
     Cluster,
@@ -94,3 +95,10 @@ def nats_encrypted() -> Iterator[NatsServer]:
     """A JetStream server with encryption at rest."""
     with run_encrypted_server() as server:
         yield server
+
+
+@pytest.fixture(scope="session")
+def nats_permissions() -> Iterator[PermissionsServer]:
+    """A JetStream server whose users are denied some subjects (``PermissionsServer``)."""
+    with run_permissions_server() as setup:
+        yield setup
