@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
     ErrorCallback = Callable[[Exception], Awaitable[None]]
 
-__all__ = ["Denials", "Violation", "parse_violation"]
+__all__ = ["Denials", "Violation", "parse_violation", "subscription_matches"]
 
 _VIOLATION: Final = re.compile(
     r'permissions violation for (publish to|publish with reply of|subscription to) "(.*?)"',
@@ -59,7 +59,7 @@ def parse_violation(err: BaseException) -> Violation | None:
     return Violation(_OPERATIONS[found.group(1).lower()], found.group(2).lower())
 
 
-def _matches(pattern: str, subject: str) -> bool:
+def subscription_matches(pattern: str, subject: str) -> bool:
     """Whether ``subject`` falls under a subscription ``pattern`` (``*`` and ``>`` tokens)."""
     want, have = pattern.split("."), subject.split(".")
     for index, token in enumerate(want):
@@ -134,7 +134,7 @@ class Denials:
         self._forget_if_reconnected()
         lowered = reply.lower()
         for pattern in self._refused:
-            if _matches(pattern, lowered):
+            if subscription_matches(pattern, lowered):
                 raise _inbox_error(reply)
 
     def track(self, subject: str, reply: str, future: asyncio.Future[NatsMsg]) -> int:
@@ -172,7 +172,9 @@ def _error_for(violation: Violation, subject: str, reply: str) -> PermissionDeni
             subject=reply,
             operation="reply",
         )
-    if violation.operation == "subscribe" and _matches(violation.subject, reply.lower()):
+    if violation.operation == "subscribe" and subscription_matches(
+        violation.subject, reply.lower()
+    ):
         return _inbox_error(reply)
     return None
 
