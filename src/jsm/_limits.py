@@ -50,6 +50,28 @@ _HEADER_LINE: Final = len(b"NATS/1.0\r\n") + len(b"\r\n")
 _HEADER_NAME: Final = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
 """RFC 7230 token characters: what the server and every client accept as a header name."""
 
+_KNOWN_NAMES: Final = frozenset(
+    {
+        "Nats-Msg-Id",
+        "Nats-Expected-Stream",
+        "Nats-Expected-Last-Sequence",
+        "Nats-Expected-Last-Subject-Sequence",
+        "Nats-Expected-Last-Subject-Sequence-Subject",
+        "Nats-Expected-Last-Msg-Id",
+        "Nats-Rollup",
+        "Nats-TTL",
+        "Nats-Incr",
+        "Nats-Batch-Id",
+        "Nats-Batch-Sequence",
+        "Nats-Batch-Commit",
+        "Nats-Required-Api-Level",
+        "KV-Operation",
+        "Nats-Service-Error",
+        "Nats-Service-Error-Code",
+    }
+)
+"""Header names jsm itself sends, valid by construction (skips the pattern on hot paths)."""
+
 
 def _size(text: str) -> int:
     return len(text) if text.isascii() else len(text.encode())
@@ -68,7 +90,7 @@ def header_block_size(headers: Mapping[str, str]) -> int:
             raise InvalidOptionError(
                 f"headers must map str to str (got {name!r}: {type(value).__name__})"
             )
-        if not _HEADER_NAME.fullmatch(name):
+        if name not in _KNOWN_NAMES and not _HEADER_NAME.fullmatch(name):
             raise InvalidOptionError(
                 f"invalid header name {name!r}: use letters, digits and !#$%&'*+-.^_`|~ "
                 "only (no spaces, ':' or control characters)"
@@ -79,7 +101,13 @@ def header_block_size(headers: Mapping[str, str]) -> int:
                 "line; remove the line breaks (or encode the value)"
             )
         # nats-py writes "<name>: <value stripped>\r\n".
-        size += len(name) + 4 + _size(value.strip())
+        try:
+            size += len(name) + 4 + _size(value.strip())
+        except UnicodeEncodeError:
+            raise InvalidOptionError(
+                f"the value of header {name!r} is not valid text (a lone surrogate); "
+                "pass a str that encodes to UTF-8"
+            ) from None
     return size
 
 

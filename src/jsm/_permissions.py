@@ -70,6 +70,10 @@ def subscription_matches(pattern: str, subject: str) -> bool:
     return len(want) == len(have)
 
 
+def _is_wildcard(pattern: str) -> bool:
+    return any(token in ("*", ">") for token in pattern.split("."))
+
+
 class Denials:
     """The permission violations of one connection, and the requests waiting on it.
 
@@ -111,7 +115,9 @@ class Denials:
 
     def note(self, violation: Violation) -> None:
         """Fail the pending requests ``violation`` dooms; remember a refused subscription."""
-        if violation.operation == "subscribe":
+        if violation.operation == "subscribe" and _is_wildcard(violation.subject):
+            # Only a wildcard subscription (nats-py's reply inbox "<prefix>.*") can be
+            # the inbox of later requests; each of their replies is new.
             self._forget_if_reconnected()
             self._refused[violation.subject] = None
             while len(self._refused) > REFUSED_KEPT:

@@ -49,6 +49,8 @@ STATUS_HEADER = "Status"
 DESCRIPTION_HEADER = "Description"
 _DEFAULT_INBOX_PREFIX = "_INBOX"
 _NATS_PY_TOKEN = 26
+_SIZES_ROOM = 48
+"""Room for the separators and both sizes of a PUB/HPUB line (two 20-digit numbers)."""
 """Length of the last token of nats-py's own request inboxes (a nuid and 4 hex digits)."""
 
 
@@ -280,15 +282,18 @@ class Transport:
         self, subject: str, reply: str, payload: bytes, headers: Mapping[str, str] | None
     ) -> None:
         # What the server would close the connection for, or nats-py would quietly change.
+        # Every publish passes here: the exact measures run only near the limits.
         header_size = header_block_size(headers) if headers else 0
         total = header_size + len(payload)
-        check_total_size(header_size, len(payload), self.max_payload, subject=subject)
-        check_control_line(
-            pub_line_length(subject, reply, header_size, total),
-            self._max_control_line,
-            what="publish to",
-            subject=subject,
-        )
+        if total > self._nc.max_payload:
+            check_total_size(header_size, len(payload), self.max_payload, subject=subject)
+        if 4 * (len(subject) + len(reply)) + _SIZES_ROOM > self._max_control_line:
+            check_control_line(
+                pub_line_length(subject, reply, header_size, total),
+                self._max_control_line,
+                what="publish to",
+                subject=subject,
+            )
 
     def _check_open(self) -> None:
         if self._nc.is_closed:

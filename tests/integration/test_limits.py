@@ -283,3 +283,18 @@ async def test_max_control_line_follows_the_setting_passed_to_connect(
 def test_a_bad_max_control_line_is_refused(value: object) -> None:
     with pytest.raises(errors.InvalidOptionError, match="max_control_line"):
         jsm.connect("nats://127.0.0.1:4222", max_control_line=value)  # type: ignore[arg-type]  # the mistake under test
+
+
+async def test_a_service_reply_with_a_bad_header_becomes_an_error_reply(
+    js: jsm.Manager, unique_name: str
+) -> None:
+    svc = js.services.add(unique_name, "1.0.0")
+
+    @svc.endpoint("bad", subject=f"{unique_name}.bad")
+    async def bad(request: jsm.ServiceRequest) -> None:
+        await request.respond(b"x", headers={"X": "two\r\nlines"})
+
+    async with svc.run():
+        with pytest.raises(jsm.ServiceRequestError) as caught:  # at once, not after 60 s
+            await js.services.request(f"{unique_name}.bad", timeout=60)
+        assert caught.value.code == 500

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from jsm._errors_base import InvalidOptionError
+from jsm._errors_base import InvalidNameError, InvalidOptionError
 
 if TYPE_CHECKING:
     from jsm._transport import Transport
@@ -63,7 +63,8 @@ class ServiceRequest:
 
         Raises:
             InvalidOptionError: the request was answered already, ``data`` is not bytes or
-                is over the server's max_payload, or ``headers`` is not a dict of strings.
+                is over the server's max_payload, or ``headers`` is not a dict of strings
+                or holds a bad name or a line break (then nothing was sent).
             ClosedError: the connection is closed.
         """
         if not isinstance(data, bytes | bytearray | memoryview):
@@ -79,7 +80,11 @@ class ServiceRequest:
             )
         self._responded = True
         if self.reply:
-            await self._transport.publish(self.reply, bytes(data), headers=headers)
+            try:
+                await self._transport.publish(self.reply, bytes(data), headers=headers)
+            except (InvalidNameError, InvalidOptionError):
+                self._responded = False  # nothing went out: an error reply still can
+                raise
 
     async def error(
         self,
