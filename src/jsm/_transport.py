@@ -148,13 +148,10 @@ class Transport:
         """
         nc = self._nc
         self._check_open()
-        replies = getattr(nc, "_resp_map", None)
-        prefix = getattr(nc, "_resp_sub_prefix", None)
-        if not prefix and isinstance(replies, dict) and hasattr(nc, "_init_request_sub"):
-            await nc._init_request_sub()  # the shared reply subscription, as nats-py makes it
-            replies, prefix = nc._resp_map, nc._resp_sub_prefix
-        if not isinstance(replies, dict) or not prefix:
+        mux = await self._reply_mux()
+        if mux is None:
             return await self._plain_request(subject, payload, timeout=timeout, headers=headers)
+        replies, prefix = mux
         token = nc._nuid.next()  # unique on its own; nats-py's own tokens are longer
         key = token.decode()
         reply = (prefix + token).decode()
@@ -179,6 +176,22 @@ class Transport:
 
     request_lean = request
     """The same as :meth:`request` (the name the KV and publish hot paths use)."""
+
+    async def _reply_mux(self) -> tuple[dict[str, asyncio.Future[NatsMsg]], bytearray] | None:
+        """nats-py's shared reply subscription: its reply map and inbox prefix, made on first
+        use as nats-py's own first request makes it; ``None`` without those internals."""
+        nc = self._nc
+        replies = getattr(nc, "_resp_map", None)
+        prefix = getattr(nc, "_resp_sub_prefix", None)
+        if not prefix and isinstance(replies, dict) and hasattr(nc, "_init_request_sub"):
+            try:
+                await nc._init_request_sub()
+            except (nats.errors.ConnectionClosedError, nats.errors.ConnectionDrainingError) as err:
+                raise ClosedError("the NATS connection is closed") from err
+            replies, prefix = nc._resp_map, nc._resp_sub_prefix
+        if not isinstance(replies, dict) or not prefix:
+            return None
+        return replies, prefix
 
     async def _plain_request(
         self,
