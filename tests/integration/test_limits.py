@@ -127,6 +127,19 @@ async def test_an_object_name_of_the_maximum_length_round_trips(
         await store.put(name + "n", b"payload")
 
 
+async def test_object_metadata_over_max_payload_is_refused_before_any_chunk(
+    js: jsm.Manager, unique_name: str
+) -> None:
+    store = await js.objects.create(jsm.ObjectStoreConfig(bucket=unique_name))
+    big = jsm.ObjectMeta(description="d" * js.nc.max_payload)
+    with pytest.raises(errors.InvalidOptionError, match="max_payload") as caught:
+        await store.put("a.bin", b"data" * 1000, meta=big)
+    assert unique_name in str(caught.value) and "description" in str(caught.value)
+    assert (await store.status()).size == 0  # not a single chunk was sent
+    fits = jsm.ObjectMeta(description="d" * 1000)
+    assert (await store.put("a.bin", b"data", meta=fits)).size == 4
+
+
 async def test_an_overlong_subject_is_refused_and_consumers_keep_working(
     js: jsm.Manager, unique_name: str
 ) -> None:

@@ -16,6 +16,7 @@ import pydantic
 
 from jsm._errors_base import (
     InvalidNameError,
+    InvalidOptionError,
     JetStreamUnavailableError,
     JsmError,
     NoStreamError,
@@ -23,10 +24,11 @@ from jsm._errors_base import (
     UnexpectedReplyError,
 )
 from jsm._generated_errors import NoMessageFoundError, StreamNotFoundError
+from jsm._limits import header_block_size
 from jsm._options import NOT_GIVEN, Duration, NotGiven
 from jsm.models import StreamMsgGetRequest, StreamPurgeRequest, StreamPurgeResponse
 from jsm.models._base import parse_reply
-from jsm.models.objects import ObjectInfo
+from jsm.models.objects import ObjectInfo, ObjectMeta, ObjectMetaOptions
 from jsm.objects._errors import raise_if_gone
 from jsm.publish import publish_once
 from jsm.streams._api import fetch_info
@@ -39,6 +41,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ROLLUP_HEADERS",
+    "check_meta_size",
     "check_object_name",
     "info_from_json",
     "info_from_stored",
@@ -89,6 +92,38 @@ def check_object_name(
             "ObjectMeta.description or metadata)"
         )
     return name
+
+
+def check_meta_size(
+    name: str, bucket: str, meta: ObjectMeta, chunk_size: int, max_payload: int
+) -> None:
+    """Refuse a put whose metadata could not be stored: its JSON over ``max_payload``.
+
+    Checked before any chunk is sent, with the size, chunk count and digest still to
+    come counted at their longest.
+
+    Raises:
+        InvalidOptionError: the description, headers and metadata make it too large.
+    """
+    largest = ObjectInfo(
+        name=name,
+        description=meta.description,
+        headers=meta.headers,
+        metadata=meta.metadata,
+        options=ObjectMetaOptions(max_chunk_size=chunk_size),
+        bucket=bucket,
+        nuid="n" * _NUID_LENGTH,
+        size=2**63,
+        chunks=2**63,
+        digest="SHA-256=" + "=" * 44,
+    )
+    size = len(largest.to_wire_json()) + header_block_size(ROLLUP_HEADERS)
+    if size > max_payload:
+        raise InvalidOptionError(
+            f"the metadata of object {name[:40]!r} in bucket {bucket!r} would be up to "
+            f"{size} bytes, over the server's max_payload of {max_payload}; shorten its "
+            "description, headers or metadata"
+        )
 
 
 async def read_meta(

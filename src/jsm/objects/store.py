@@ -163,8 +163,8 @@ class ObjectStore:
 
         Raises:
             InvalidNameError: an empty name.
-            InvalidOptionError: a source put cannot read, or a chunk size over the
-                server's max payload.
+            InvalidOptionError: a source put cannot read, a chunk size over the
+                server's max payload, or metadata too large to store.
             ObjectStoreNotFoundError: the bucket was deleted.
             StreamStoreFailedError: the bucket is full (``max_bytes``), among other refusals.
             JsmTimeoutError: a chunk was not acknowledged in time.
@@ -182,6 +182,7 @@ class ObjectStore:
             raise InvalidOptionError(
                 f"chunk_size {chunk_size} is over the server's max payload ({max_payload} bytes)"
             )
+        _wire.check_meta_size(name, self._bucket, meta, chunk_size, max_payload)
         sha = hashlib.sha256()
         chunks = chunks_of(source, chunk_size, sha)
         try:
