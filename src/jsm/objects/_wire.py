@@ -113,8 +113,8 @@ def check_meta_size(
         options=ObjectMetaOptions(max_chunk_size=chunk_size),
         bucket=bucket,
         nuid="n" * _NUID_LENGTH,
-        size=2**63,
-        chunks=2**63,
+        size=2**63 - 1,
+        chunks=2**63 - 1,
         digest="SHA-256=" + "=" * 44,
     )
     size = len(largest.to_wire_json()) + header_block_size(ROLLUP_HEADERS)
