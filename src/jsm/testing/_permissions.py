@@ -12,7 +12,7 @@ from __future__ import annotations
 import secrets
 
 from jsm.testing._server import NatsServer
-from jsm.testing._topologies import _Group, _jetstream_block
+from jsm.testing._topologies import Group, _jetstream_block
 
 __all__ = ["PermissionsServer", "run_permissions_server"]
 
@@ -24,7 +24,7 @@ _USERS = {
 }
 
 
-class PermissionsServer(_Group):
+class PermissionsServer(Group):
     """A JetStream server with users denied some subjects (see the module docstring).
 
     ``url(user)`` connects as one of ``users``; ``admin_url`` as the user with every right.
