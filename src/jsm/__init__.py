@@ -65,6 +65,13 @@ from jsm.consumers import MessageStream as MessageStream
 from jsm.consumers import Msg as Msg
 from jsm.consumers import OrderedConsumer as OrderedConsumer
 from jsm.consumers import PushStream as PushStream
+from jsm.declarative import ApplyError as ApplyError
+from jsm.declarative import ApplyResult as ApplyResult
+from jsm.declarative import Change as Change
+from jsm.declarative import ChangeRefusedError as ChangeRefusedError
+from jsm.declarative import DesiredState as DesiredState
+from jsm.declarative import Plan as Plan
+from jsm.declarative import StateError as StateError
 from jsm.kv import KeyLister as KeyLister
 from jsm.kv import KeyValue as KeyValue
 from jsm.kv import KeyValueManager as KeyValueManager
@@ -129,7 +136,11 @@ __all__ = [
     "ApiError",
     "ApiStats",
     "ApiSubjects",
+    "ApplyError",
+    "ApplyResult",
     "Batch",
+    "Change",
+    "ChangeRefusedError",
     "CheckKind",
     "CheckResult",
     "CheckStatus",
@@ -140,6 +151,7 @@ __all__ = [
     "ConsumerInfo",
     "ConsumerManager",
     "DeliverPolicy",
+    "DesiredState",
     "DiscardPolicy",
     "Duration",
     "Expect",
@@ -176,6 +188,7 @@ __all__ = [
     "PeerInfo",
     "PersistMode",
     "Placement",
+    "Plan",
     "PriorityGroupState",
     "PriorityPolicy",
     "PubAck",
@@ -208,6 +221,7 @@ __all__ = [
     "SnapshotProgress",
     "SnapshotResult",
     "SourceInfo",
+    "StateError",
     "StorageType",
     "StoreCompression",
     "StoredMessage",

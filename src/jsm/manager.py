@@ -41,10 +41,11 @@ from jsm.subjects import ApiSubjects, check_name
 
 if TYPE_CHECKING:
     import ssl
-    from collections.abc import Awaitable, Callable, Mapping
+    from collections.abc import Awaitable, Callable, Mapping, Sequence
     from datetime import datetime, timedelta
     from types import TracebackType
 
+    from jsm.declarative import DesiredState, Plan
     from jsm.models import AccountInfo, PubAck
 
 __all__ = ["ConnectOptions", "Manager", "connect"]
@@ -364,6 +365,40 @@ class Manager:
             JsmTimeoutError: no reply in time.
         """
         return await self._api.account_info(timeout=timeout)
+
+    async def plan(
+        self,
+        state: DesiredState,
+        /,
+        *,
+        prune: bool = False,
+        select: Sequence[str] | None = None,
+    ) -> Plan:
+        """Compare a desired state with the server: what to create, update, replace or delete.
+
+        Only read requests are sent. ``prune`` deletes streams, buckets and durable
+        consumers the state does not declare; ``select`` (glob patterns on stream or
+        bucket names) limits which undeclared streams it looks at.
+        ``await plan.apply()`` carries the plan out; ``plan.to_text()`` shows it.
+
+        Raises:
+            StateError: the state does not hold together (every problem, with file and
+                field), or a consumer's stream is neither declared nor on the server.
+        """
+        from jsm.declarative._planner import make_plan  # loaded on first use
+
+        return await make_plan(self, state, prune=prune, select=select)
+
+    async def export_state(self, *, select: Sequence[str] | None = None) -> DesiredState:
+        """Read the account's streams, buckets and durable consumers as a desired state.
+
+        ``select`` (glob patterns on stream or bucket names) limits it; server defaults
+        are left out, so ``await js.plan(await js.export_state())`` is empty.
+        ``state.write(directory)`` writes it as files.
+        """
+        from jsm.declarative._export import export_state  # loaded on first use
+
+        return await export_state(self, select=select)
 
     def __repr__(self) -> str:
         return (
