@@ -96,14 +96,14 @@ def desired_states(draw: st.DrawFn, prefix: str) -> jsm.DesiredState:
                 state.add_consumer(
                     f"{prefix}_S{index}", draw(consumer_configs(prefix, index, name))
                 )
-    if present and draw(st.booleans()):
+    if draw(st.booleans()) and present:
         origin = draw(st.sampled_from(present))
         state.add_stream(
             jsm.StreamConfig(
                 name=f"{prefix}_M", mirror=jsm.StreamSource(name=f"{prefix}_S{origin}")
             )
         )
-    if present and draw(st.booleans()):
+    if draw(st.booleans()) and present:
         chosen = draw(st.lists(st.sampled_from(present), min_size=1, unique=True))
         sources = [jsm.StreamSource(name=f"{prefix}_S{i}") for i in sorted(chosen)]
         state.add_stream(jsm.StreamConfig(name=f"{prefix}_AGG", sources=sources))

@@ -5,9 +5,9 @@ A document is a stream (natscli's ``stream.json``: it has ``name``), a consumer
 ``CONSUMER.CREATE`` request), a Key-Value bucket (``{"key_value": {...}}``) or an object
 store (``{"object_store": {...}}``); a file holds one document or a list of them (YAML:
 several ``---`` documents too). Durations are integer nanoseconds, as on the wire.
-Streams and consumers are checked against the JetStream schemas (a stream file may leave
-out the fields the schema requires: they get the server's defaults), then parsed by the
-models; the state is then checked as a whole. PyYAML is imported only for YAML files.
+Streams and consumers are checked against the JetStream schemas (a file may leave out
+the fields the schema requires: they get the defaults the models and the server give),
+then parsed by the models; the state is then checked as a whole. PyYAML is imported only for YAML files.
 """
 
 from __future__ import annotations
@@ -32,6 +32,12 @@ SUFFIXES: Final = (".json", ".yaml", ".yml")
 YAML_HINT: Final = "install PyYAML with: pip install 'jsm[declarative]'"
 _M = TypeVar("_M", bound=pydantic.BaseModel)
 _BUCKETS: Final = ("key_value", "object_store")
+# The schema requires the three policies; left out, they take the model's (natscli's) defaults.
+_CONSUMER_DEFAULTS: Final = {
+    "deliver_policy": "all",
+    "ack_policy": "explicit",
+    "replay_policy": "instant",
+}
 _SHAPES: Final = (
     "a stream has 'name'; a consumer has 'stream_name' and 'config'; "
     "a bucket is {'key_value': {...}} or {'object_store': {...}}"
@@ -153,7 +159,7 @@ def _consumer(
     if not isinstance(body, dict):
         found.append(("config", "is required: the consumer's configuration (consumer.json)"))
     else:
-        found += schema_errors(body, load_schema(CONSUMER_SCHEMA), "config")
+        found += schema_errors(_CONSUMER_DEFAULTS | body, load_schema(CONSUMER_SCHEMA), "config")
     if found:
         problems += [Problem(where, address, field, message) for field, message in found]
         return

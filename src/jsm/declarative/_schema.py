@@ -128,9 +128,14 @@ def _check_combinators(
         if keyword == "oneOf" and passing > 1:
             errors.append((path, "matches more than one of the allowed forms"))
         elif not passing:
-            # The closest form (fewest failures) says best what is missing.
-            closest: list[tuple[str, str]] = sorted(outcomes, key=len)[0]
+            # The closest form says best what is missing: the one whose fixed values
+            # (a deliver_policy, say) match, then the one with the fewest failures.
+            closest: list[tuple[str, str]] = sorted(outcomes, key=_distance)[0]
             errors.extend(closest)
+
+
+def _distance(found: list[tuple[str, str]]) -> tuple[int, int]:
+    return sum(message.startswith("must be one of") for _, message in found), len(found)
 
 
 def _schemas(value: object) -> list[dict[str, object]]:
