@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft7Validator
 
@@ -45,6 +45,7 @@ def _agrees(document: object, name: str) -> None:
     ),
     value=_json,
 )
+@settings(deadline=None)  # the machine is shared; time is not what is tested
 def test_stream_documents_get_jsonschemas_verdict(config: object, key: str, value: object) -> None:
     document = config.to_wire()  # type: ignore[attr-defined]  # a StreamConfig from the strategy
     _agrees(document, STREAM_SCHEMA)
@@ -59,6 +60,7 @@ def test_stream_documents_get_jsonschemas_verdict(config: object, key: str, valu
     ),
     value=_json,
 )
+@settings(deadline=None)
 def test_consumer_documents_get_jsonschemas_verdict(
     config: object, key: str, value: object
 ) -> None:
