@@ -7,6 +7,7 @@ from collections.abc import Awaitable, Callable
 import jsm
 from jsm.demo._account import account_section
 from jsm.demo._consumers import consumers_section
+from jsm.demo._declarative import declarative_section
 from jsm.demo._kv import kv_section
 from jsm.demo._objects import objects_section
 from jsm.demo._operations import operations_section
@@ -26,6 +27,7 @@ SECTIONS: list[tuple[str, Section]] = [
     ("Key-Value", kv_section),
     ("Object store", objects_section),
     ("Publishing", publish_section),
+    ("Declarative state", declarative_section),
 ]
 """The tour, in order: (title, section)."""
 
