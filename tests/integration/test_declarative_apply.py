@@ -304,3 +304,22 @@ async def test_plans_render_as_text_and_json(js: jsm.Manager, unique_name: str) 
     await plan.apply()
     final = await js.plan(jsm.DesiredState().add_stream(after))
     assert final.exit_code == 0 and "No changes" in final.to_text()
+
+
+async def test_a_mirror_cycle_built_in_code_fails_before_any_change(
+    js: jsm.Manager, unique_name: str
+) -> None:
+    state = jsm.DesiredState()
+    state.add_stream(
+        jsm.StreamConfig(name=f"{unique_name}_OK", subjects=[f"{unique_name.lower()}.>"])
+    )
+    state.add_stream(
+        jsm.StreamConfig(name=f"{unique_name}_A", mirror=jsm.StreamSource(name=f"{unique_name}_B"))
+    )
+    state.add_stream(
+        jsm.StreamConfig(name=f"{unique_name}_B", mirror=jsm.StreamSource(name=f"{unique_name}_A"))
+    )
+    with pytest.raises(jsm.StateError, match="mirror cycle") as bad:
+        await js.plan(state)
+    assert [p.field for p in bad.value.problems] == ["mirror.name", "mirror.name"]
+    assert not [n async for n in js.streams.names() if unique_name in n]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 import jsm
 from jsm.declarative import Action
 from tests.integration.consumer_helpers import eventually
@@ -33,12 +35,13 @@ def _state(prefix: str, *, version: int) -> jsm.DesiredState:
     if version == 1:
         state.add_consumer(orders.name, jsm.ConsumerConfig(durable_name="old"))
         state.add_object_store(jsm.ObjectStoreConfig(bucket=f"{prefix}_files"))
-    state.add_key_value(jsm.KeyValueConfig(bucket=f"{prefix}_kv", history=version))
+    storage = jsm.StorageType.MEMORY if version == 2 else jsm.StorageType.FILE
+    state.add_key_value(jsm.KeyValueConfig(bucket=f"{prefix}_kv", history=version, storage=storage))
     return state
 
 
 async def _lifecycle(js: jsm.Manager, prefix: str) -> None:
-    """Create, update and prune through ``js``, then check an export plans empty."""
+    """Create, update, replace and prune through ``js``, then check an export plans empty."""
     select = [f"{prefix}*"]
     first = await js.plan(_state(prefix, version=1), prune=True, select=select)
     assert {c.action for c in first.changes} == {Action.CREATE}
@@ -49,16 +52,18 @@ async def _lifecycle(js: jsm.Manager, prefix: str) -> None:
         f"consumer.{prefix}_O.old": Action.DELETE,
         f"object_store.{prefix}_files": Action.DELETE,
         f"stream.{prefix}_O": Action.UPDATE,
-        f"key_value.{prefix}_kv": Action.UPDATE,
+        f"key_value.{prefix}_kv": Action.REPLACE,
         f"consumer.{prefix}_O.worker": Action.UPDATE,
     }
-    await second.apply()
+    with pytest.raises(jsm.ChangeRefusedError):
+        await second.apply()
+    await second.apply(allow_replace=True)
     assert not (await js.plan(_state(prefix, version=2), prune=True, select=select)).has_drift
     exported = await js.export_state(select=select)
     assert len(exported) == len(_state(prefix, version=2))
     assert not (await js.plan(exported, prune=True, select=select)).has_drift
     await converge(js, jsm.DesiredState(), prefix=prefix, **SAFE)
-    assert not [n async for n in js.streams.names() if n.endswith(prefix) or prefix in n]
+    assert not [n async for n in js.streams.names() if prefix in n]
 
 
 async def test_a_state_is_applied_through_a_domain(js_leaf: jsm.Manager, unique_name: str) -> None:
