@@ -1,5 +1,11 @@
 """Helpers for the declarative-state tests: random valid states, and plan-apply-plan in one call.
 
+Tests that replace file streams run on a server of their own (:func:`own_manager`):
+nats-server 2.15 can leave the directory of a file stream behind when the stream is
+deleted soon after it was deleted and created again (the second delete cannot rename the
+directory while the first one's removal is still running), and its health check then
+reports the stream as not recovered, which would fail the health tests sharing a server.
+
 Every resource of a random state is named after one prefix (``<prefix>_S0``,
 ``<prefix>_kv``, …) and every subject starts with it in lower case, so states drawn for
 one test never collide with another test's, and ``select=[f"{prefix}*"]`` scopes a prune.
@@ -8,11 +14,14 @@ one test never collide with another test's, and ``select=[f"{prefix}*"]`` scopes
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from hypothesis import strategies as st
 
 import jsm
+
+if TYPE_CHECKING:
+    from collections.abc import AsyncIterator
 
 STREAMS = ("S0", "S1", "S2")
 CONSUMERS = ("C0", "C1")
@@ -154,3 +163,11 @@ async def converge(
     again = await js.plan(state, prune=prefix is not None, select=select)
     assert not again.has_drift, again.to_text()
     return result
+
+
+async def own_manager(url: str) -> AsyncIterator[jsm.Manager]:
+    """A manager on a test module's own server that deletes every stream afterwards."""
+    async with jsm.connect(url) as js:
+        yield js
+        async for name in js.streams.names():
+            await js.streams.delete(name)

@@ -13,18 +13,29 @@ import tempfile
 import uuid
 from typing import TYPE_CHECKING
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import jsm
+from jsm.testing import run_server
 from tests.integration.declarative_helpers import SAFE, converge, desired_states
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from jsm.testing import NatsServer
 
 _SETTINGS = settings(
     max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
+
+
+@pytest.fixture(scope="module")
+def property_server() -> Iterator[NatsServer]:
+    """A server of this module's own: random replaces can leave directories behind."""
+    with run_server() as server:
+        yield server
 
 
 async def _export_plans_empty(js: jsm.Manager, prefix: str) -> None:
@@ -56,9 +67,9 @@ async def _a_then_b(
 @given(data=st.data())
 @_SETTINGS
 def test_applying_a_then_b_leaves_the_server_equal_to_b(
-    nats_server: NatsServer, data: st.DataObject
+    property_server: NatsServer, data: st.DataObject
 ) -> None:
     prefix = f"H{uuid.uuid4().hex[:6]}"
     first = data.draw(desired_states(prefix), label="A")
     second = data.draw(desired_states(prefix), label="B")
-    asyncio.run(_a_then_b(nats_server.client_url, prefix, first, second))
+    asyncio.run(_a_then_b(property_server.client_url, prefix, first, second))

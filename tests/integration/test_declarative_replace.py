@@ -10,14 +10,34 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 import jsm
 from jsm import errors
 from jsm.declarative import Action
-from tests.integration.declarative_helpers import converge
+from jsm.testing import run_server
+from tests.integration.declarative_helpers import converge, own_manager
+
+if TYPE_CHECKING:
+    from collections.abc import AsyncIterator, Iterator
+
+    from jsm.testing import NatsServer
+
+
+@pytest.fixture(scope="module")
+def replace_server() -> Iterator[NatsServer]:
+    """A server of this module's own: replaced file streams can leave directories behind."""
+    with run_server() as server:
+        yield server
+
+
+@pytest.fixture
+async def js(replace_server: NatsServer) -> AsyncIterator[jsm.Manager]:
+    """A manager on :func:`replace_server` (shadows the shared one)."""
+    async for manager in own_manager(replace_server.client_url):
+        yield manager
 
 
 @dataclass(frozen=True)
