@@ -161,6 +161,18 @@ async def test_prune_deletes_only_undeclared_resources(js: jsm.Manager, unique_n
     await js.kv.create(jsm.KeyValueConfig(bucket=f"{unique_name}_kv"))
     await js.objects.create(jsm.ObjectStoreConfig(bucket=f"{unique_name}_obj"))
     outside = await js.streams.add(jsm.StreamConfig(name=f"X{unique_name}", subjects=["outside.>"]))
+    # Streams the state refers to without declaring them are not pruned either.
+    used = await js.streams.add(
+        jsm.StreamConfig(name=f"{unique_name}_USED", subjects=[f"{unique_name.lower()}.u.>"])
+    )
+    state.add_consumer(used.name, jsm.ConsumerConfig(durable_name="on_used"))
+    copied = await js.streams.add(
+        jsm.StreamConfig(name=f"{unique_name}_ORIGIN", subjects=[f"{unique_name.lower()}.c.>"])
+    )
+    state.add_stream(
+        jsm.StreamConfig(name=f"{unique_name}_COPY", mirror=jsm.StreamSource(name=copied.name))
+    )
+    await converge(js, state)
     consumers = jsm.ConsumerManager(js, keep.name)
     await consumers.add(jsm.ConsumerConfig(durable_name="undeclared"))
     ephemeral = await consumers.add(jsm.ConsumerConfig(inactive_threshold=timedelta(minutes=5)))
@@ -179,7 +191,9 @@ async def test_prune_deletes_only_undeclared_resources(js: jsm.Manager, unique_n
     assert plan.pending[0].kind is ResourceKind.CONSUMER  # consumers go first
     await plan.apply()
     names = await js.streams.names().collect()
-    assert sorted(n for n in names if unique_name in n) == sorted([keep.name, outside.name])
+    assert sorted(n for n in names if unique_name in n) == sorted(
+        [keep.name, outside.name, used.name, copied.name, f"{unique_name}_COPY"]
+    )
     assert sorted(await consumers.names().collect()) == sorted(["declared", ephemeral.name])
     assert not (await js.plan(state, prune=True, select=[f"{unique_name}*"])).has_drift
 

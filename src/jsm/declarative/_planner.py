@@ -91,19 +91,30 @@ async def make_plan(
     defaults = Defaults(max_ack_pending=account.limits.max_ack_pending or 0)
     consumers = await _live_consumers(js, state, live)
     streams = {name: _stream_change(d, live.get(name)) for name, d in declared.items()}
-    deletions = _pruned_streams(declared, live, select) if prune else []
+    deletions = _pruned_streams(state, declared, live, select) if prune else []
     steps = _consumer_steps(state, declared, streams, live, consumers, defaults, prune=prune)
     streams = {
         name: _note_lost_consumers(c, consumers.get(name, []), state) for name, c in streams.items()
     }
+    ordered = _ordered(steps, deletions, streams, declared, live)
+    return Plan(js, tuple(ordered), prune=prune)
+
+
+def _ordered(
+    steps: list[Change],
+    deletions: list[Change],
+    streams: dict[str, Change],
+    declared: dict[str, Declaration],
+    live: dict[str, StreamInfo],
+) -> list[Change]:
+    """Consumer deletions, stream deletions, streams (origins first), then consumers."""
     ordered = [c for c in steps if c.action is Action.DELETE]
     ordered += _reverse_order(deletions, live)
     order = _stream_order(declared)
     ordered += [streams[name] for name in order]
     rank = {name: index for index, name in enumerate(order)}
     rest = [c for c in steps if c.action is not Action.DELETE]
-    ordered += sorted(rest, key=lambda c: (rank.get(c.stream, -1), c.stream, c.name))
-    return Plan(js, tuple(ordered), prune=prune)
+    return ordered + sorted(rest, key=lambda c: (rank.get(c.stream, -1), c.stream, c.name))
 
 
 async def _live_streams(js: Manager, state: DesiredState) -> dict[str, StreamInfo]:
@@ -185,11 +196,18 @@ def _named(
 
 
 def _pruned_streams(
-    declared: dict[str, Declaration], live: dict[str, StreamInfo], select: Sequence[str] | None
+    state: DesiredState,
+    declared: dict[str, Declaration],
+    live: dict[str, StreamInfo],
+    select: Sequence[str] | None,
 ) -> list[Change]:
+    # A stream the state refers to (a consumer's, or the origin of a declared copy) stays.
+    referred = {d.stream_name for d in state.of_kind(ResourceKind.CONSUMER)}
+    for declaration in declared.values():
+        referred |= {origin for origin, _ in copied_streams(declaration.stream_config())}
     deletions = []
     for name, info in sorted(live.items()):
-        if name in declared or not selected(name, select):
+        if name in declared or name in referred or not selected(name, select):
             continue
         kind, own = bucket_kind(name)
         deletions.append(Change(kind, own, Action.DELETE, name, messages=info.state.messages))
