@@ -1,12 +1,13 @@
 # Two commands: `make demo` and `make test`. Both create .venv with python3 -m venv,
-# install jsm with its dev extra, and run.
+# install jsm with its dev extra, and run. `make test` also builds the documentation site
+# (strict) and checks the release artefacts; `make docs-serve` shows the site locally.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 LINTED := src tests tools examples bench
 
-.PHONY: install demo test lint typecheck unit integration bench clean
+.PHONY: install demo test lint typecheck docs docs-serve package-check unit integration bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,7 +27,17 @@ lint: install
 typecheck: install
 	$(BIN)/mypy --strict src tests
 
-test: lint typecheck
+# NO_MKDOCS_2_WARNING: mkdocs-material prints a banner about MkDocs 2.0 on every build.
+docs: install
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --site-dir site
+
+docs-serve: install
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs serve --strict --dev-addr 127.0.0.1:8000
+
+package-check: install
+	$(BIN)/python tools/package_check.py
+
+test: lint typecheck docs package-check
 	$(BIN)/pytest
 
 unit: install
@@ -39,4 +50,4 @@ bench: install
 	$(BIN)/python -m bench
 
 clean:
-	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache .hypothesis site
