@@ -27,6 +27,7 @@ import ast
 import asyncio
 import inspect
 import linecache
+import traceback
 from typing import TYPE_CHECKING
 
 import jsm
@@ -89,9 +90,20 @@ async def run_block(block: Block, namespace: dict[str, object], address: str) ->
                 f"{BLOCK_DEADLINE:g}s; an example must end on its own (break out of "
                 "endless loops), or be marked <!-- docs: fragment -->"
             ) from err
+        line = _failing_line(err, filename)
+        at = f" (line {line})" if line is not None else ""
         raise BlockFailedError(
-            f"the python block at {block.where} failed: {type(err).__name__}: {err}"
+            f"the python block at {block.where} failed{at}: {type(err).__name__}: {err}"
         ) from err
+
+
+def _failing_line(err: BaseException, filename: str) -> int | None:
+    """The Markdown line of the block's statement that raised (its last frame in the block)."""
+    frames = traceback.extract_tb(err.__traceback__)
+    lines = [frame.lineno for frame in frames if frame.filename == filename]
+    if isinstance(err, SyntaxError) and err.filename == filename:
+        return err.lineno
+    return lines[-1] if lines else None
 
 
 async def run_page(page: Page, js: jsm.Manager, *, url: str) -> int:

@@ -87,7 +87,9 @@ async def test_a_failing_block_names_its_page_and_line(
     tmp_path: Path, js: jsm.Manager, nats_server: NatsServer
 ) -> None:
     path = _page(tmp_path, "# T\n\n```python\nx = 1\n\nawait js.streams.get('NOPE')\n```\n")
-    with pytest.raises(BlockFailedError, match=r"page\.md:3 failed: StreamNotFoundError") as info:
+    with pytest.raises(
+        BlockFailedError, match=r"page\.md:3 failed \(line 6\): StreamNotFound"
+    ) as info:
         await run_page(read_page(path), js, url=nats_server.client_url)
     cause = info.value.__cause__
     assert cause is not None
@@ -130,7 +132,15 @@ async def test_breaking_an_api_name_in_a_guide_fails_the_run_and_the_type_check(
         tmp_path, guide.replace("js.streams.add(", "js.streams.create(", 1), "streams.md"
     )
     line = next(b.line for b in read_page(broken).blocks if "js.streams.create(" in b.code)
-    with pytest.raises(BlockFailedError, match=rf"streams\.md:{line} failed: AttributeError"):
+    with pytest.raises(BlockFailedError, match=rf"streams\.md:{line} failed \(line \d+\): Attr"):
         await run_page(read_page(broken), js, url=nats_server.client_url)
     errors = await asyncio.to_thread(type_errors, [read_page(broken)], tmp_path)
     assert any('"StreamManager" has no attribute "create"' in e for e in errors[broken.as_posix()])
+
+
+async def test_a_block_that_does_not_parse_names_its_line(
+    tmp_path: Path, js: jsm.Manager, nats_server: NatsServer
+) -> None:
+    path = _page(tmp_path, "text\n\n```python\nx = 1\nprint(x\n```\n")
+    with pytest.raises(BlockFailedError, match=r"page\.md:3 failed \(line 5\): SyntaxError"):
+        await run_page(read_page(path), js, url=nats_server.client_url)
