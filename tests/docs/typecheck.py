@@ -3,7 +3,9 @@
 Each page becomes one module: the names every page may use (``jsm``, ``js``, ``url``,
 see :mod:`tests.docs.execute`) are declared, and the page's blocks, in order and
 fragments included, form the body of one ``async def``, so top-level ``await`` is
-allowed and a block sees what earlier blocks defined, as when the page runs. One mypy
+allowed and a block sees what earlier blocks defined, as when the page runs. The
+function declares those three names ``global``: a block that rebinds one (``async with
+jsm.connect(url) as js``) does not make it local to the whole page. One mypy
 run checks all pages; its messages are mapped back to ``docs/page.md:line``.
 """
 
@@ -28,6 +30,7 @@ url: str
 
 
 async def _docs_page() -> None:
+    global js, jsm, url
 """
 _MESSAGE = re.compile(r"^(?P<file>[^:]+\.py):(?P<line>\d+): (?P<rest>.*)$")
 
