@@ -28,15 +28,17 @@ def _ids(pages: list[Page]) -> list[str]:
 
 
 @pytest.mark.parametrize("page", SINGLE, ids=_ids(SINGLE))
-async def test_page_runs(page: Page, js: jsm.Manager, nats_server: NatsServer) -> None:
-    await run_page(page, js, url=nats_server.client_url)
+@pytest.mark.usefixtures("page_dir")
+async def test_page_runs(page: Page, page_js: jsm.Manager, page_server: NatsServer) -> None:
+    await run_page(page, page_js, url=page_server.client_url)
 
 
 @pytest.mark.parametrize("page", CLUSTER, ids=_ids(CLUSTER))
+@pytest.mark.usefixtures("page_dir")
 async def test_cluster_page_runs(
-    page: Page, docs_cluster_js: jsm.Manager, nats_cluster: Cluster
+    page: Page, page_cluster_js: jsm.Manager, page_cluster: Cluster
 ) -> None:
-    await run_page(page, docs_cluster_js, url=nats_cluster.urls[0])
+    await run_page(page, page_cluster_js, url=page_cluster.urls[0])
 
 
 @pytest.mark.parametrize("page", PAGES, ids=_ids(PAGES))

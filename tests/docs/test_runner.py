@@ -70,7 +70,7 @@ def test_bad_markdown_is_refused(tmp_path: Path, text: str, message: str) -> Non
 
 
 async def test_blocks_share_a_namespace_and_js_is_always_the_fixture(
-    tmp_path: Path, js: jsm.Manager, nats_server: NatsServer
+    tmp_path: Path, page_js: jsm.Manager, page_server: NatsServer
 ) -> None:
     path = _page(
         tmp_path,
@@ -80,17 +80,17 @@ async def test_blocks_share_a_namespace_and_js_is_always_the_fixture(
         "assert not js.nc.is_closed\n```\n\n"
         "<!-- docs: fragment -->\n```python\nraise RuntimeError('fragments do not run')\n```\n",
     )
-    assert await run_page(read_page(path), js, url=nats_server.client_url) == 2
+    assert await run_page(read_page(path), page_js, url=page_server.client_url) == 2
 
 
 async def test_a_failing_block_names_its_page_and_line(
-    tmp_path: Path, js: jsm.Manager, nats_server: NatsServer
+    tmp_path: Path, page_js: jsm.Manager, page_server: NatsServer
 ) -> None:
     path = _page(tmp_path, "# T\n\n```python\nx = 1\n\nawait js.streams.get('NOPE')\n```\n")
     with pytest.raises(
         BlockFailedError, match=r"page\.md:3 failed \(line 6\): StreamNotFound"
     ) as info:
-        await run_page(read_page(path), js, url=nats_server.client_url)
+        await run_page(read_page(path), page_js, url=page_server.client_url)
     cause = info.value.__cause__
     assert cause is not None
     frames = traceback.extract_tb(cause.__traceback__)
@@ -101,18 +101,18 @@ async def test_a_failing_block_names_its_page_and_line(
 
 async def test_a_block_that_never_ends_fails_with_its_line(
     tmp_path: Path,
-    js: jsm.Manager,
-    nats_server: NatsServer,
+    page_js: jsm.Manager,
+    page_server: NatsServer,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(execute, "BLOCK_DEADLINE", 0.5)
     path = _page(tmp_path, "```python\nimport asyncio\nawait asyncio.Event().wait()\n```\n")
     with pytest.raises(BlockFailedError, match=r"page\.md:1 did not finish within 0\.5s"):
-        await run_page(read_page(path), js, url=nats_server.client_url)
+        await run_page(read_page(path), page_js, url=page_server.client_url)
 
 
 async def test_a_script_block_runs_its_own_event_loop(
-    tmp_path: Path, js: jsm.Manager, nats_server: NatsServer
+    tmp_path: Path, page_js: jsm.Manager, page_server: NatsServer
 ) -> None:
     path = _page(
         tmp_path,
@@ -120,11 +120,11 @@ async def test_a_script_block_runs_its_own_event_loop(
         "    async with jsm.connect(url) as js:\n        await js.account_info()\n\n\n"
         'asyncio.run(main("nats://127.0.0.1:4222"))\n```\n',
     )
-    assert await run_page(read_page(path), js, url=nats_server.client_url) == 1
+    assert await run_page(read_page(path), page_js, url=page_server.client_url) == 1
 
 
 async def test_breaking_an_api_name_in_a_guide_fails_the_run_and_the_type_check(
-    tmp_path: Path, js: jsm.Manager, nats_server: NatsServer
+    tmp_path: Path, page_js: jsm.Manager, page_server: NatsServer
 ) -> None:
     guide = (DOCS / "streams.md").read_text(encoding="utf-8")
     assert "await js.streams.add(" in guide
@@ -133,14 +133,14 @@ async def test_breaking_an_api_name_in_a_guide_fails_the_run_and_the_type_check(
     )
     line = next(b.line for b in read_page(broken).blocks if "js.streams.create(" in b.code)
     with pytest.raises(BlockFailedError, match=rf"streams\.md:{line} failed \(line \d+\): Attr"):
-        await run_page(read_page(broken), js, url=nats_server.client_url)
+        await run_page(read_page(broken), page_js, url=page_server.client_url)
     errors = await asyncio.to_thread(type_errors, [read_page(broken)], tmp_path)
     assert any('"StreamManager" has no attribute "create"' in e for e in errors[broken.as_posix()])
 
 
 async def test_a_block_that_does_not_parse_names_its_line(
-    tmp_path: Path, js: jsm.Manager, nats_server: NatsServer
+    tmp_path: Path, page_js: jsm.Manager, page_server: NatsServer
 ) -> None:
     path = _page(tmp_path, "text\n\n```python\nx = 1\nprint(x\n```\n")
     with pytest.raises(BlockFailedError, match=r"page\.md:3 failed \(line 5\): SyntaxError"):
-        await run_page(read_page(path), js, url=nats_server.client_url)
+        await run_page(read_page(path), page_js, url=page_server.client_url)
