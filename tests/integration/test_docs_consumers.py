@@ -44,5 +44,7 @@ def test_complete_scripts_run(nats_server: NatsServer, tmp_path: Path) -> None:
             cwd=ROOT,
         )
         assert result.returncode == 0, result.stderr[-3000:]
-        assert "deliveries: [2, 2, 2, 2, 2, 2, 2, 2, 2]" in result.stdout
+        # Whether a released job counts as a second delivery depends on whether worker A
+        # had received it or the server took it back undelivered; either way B gets it now.
+        assert "worker B received: 9" in result.stdout
         assert "still pending: 0" in result.stdout
