@@ -25,8 +25,10 @@ from __future__ import annotations
 
 import ast
 import asyncio
+import contextlib
 import inspect
 import linecache
+import logging
 import traceback
 from typing import TYPE_CHECKING
 
@@ -34,6 +36,8 @@ import jsm
 from tests.docs.blocks import relative
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from tests.docs.blocks import Block, Page
 
 DOCS_ADDRESS = "127.0.0.1:4222"
@@ -107,14 +111,43 @@ def _failing_line(err: BaseException, filename: str) -> int | None:
 
 
 async def run_page(page: Page, js: jsm.Manager, *, url: str) -> int:
-    """Run every "run" block of ``page`` in order; return how many ran."""
+    """Run every "run" block of ``page`` in order; return how many ran.
+
+    Logging levels a page sets (docs show how to quieten jsm's loggers) are put back
+    afterwards: the page runs inside the test process, and later tests capture logs.
+    """
     address = url.rsplit("@", 1)[-1].split("://", 1)[-1]
     namespace: dict[str, object] = {"__name__": f"docs:{page.name}"}
     ran = 0
-    for block in page.blocks:
-        if block.kind != "run":
-            continue
-        namespace.update(jsm=jsm, js=js, url=url)
-        await run_block(block, namespace, address)
-        ran += 1
+    with _logging_restored():
+        for block in page.blocks:
+            if block.kind != "run":
+                continue
+            namespace.update(jsm=jsm, js=js, url=url)
+            await run_block(block, namespace, address)
+            ran += 1
     return ran
+
+
+@contextlib.contextmanager
+def _logging_restored() -> Iterator[None]:
+    manager = logging.Logger.manager
+    loggers = [
+        logging.getLogger(),
+        *(logger for logger in manager.loggerDict.values() if isinstance(logger, logging.Logger)),
+    ]
+    saved = {
+        logger: (logger.level, logger.propagate, logger.disabled, list(logger.handlers))
+        for logger in loggers
+    }
+    try:
+        yield
+    finally:
+        for logger in [logging.getLogger(), *manager.loggerDict.values()]:
+            if not isinstance(logger, logging.Logger):
+                continue
+            level, propagate, disabled, handlers = saved.get(
+                logger, (logging.NOTSET, True, False, [])
+            )
+            logger.setLevel(level)
+            logger.propagate, logger.disabled, logger.handlers = propagate, disabled, handlers
