@@ -61,3 +61,26 @@ async def test_replicated_bucket_watch_survives_leader_stepdown(
     await eventually(elected)
     assert leaders[-1] != leaders[0]
     assert (await kv.get("k.19")).value == b"after"
+
+
+async def test_keys_and_watch_of_a_replicated_bucket_include_the_latest_writes(
+    cjs: jsm.Manager, unique_name: str
+) -> None:
+    # A watcher's consumer may be placed on a follower that has not applied the latest
+    # writes yet; its own "nothing pending" must not end the initial values early.
+    for round_ in range(50):
+        bucket = f"{unique_name}_{round_}"
+        kv = await cjs.kv.create(jsm.KeyValueConfig(bucket=bucket, replicas=3))
+        try:
+            for index in range(10):
+                await kv.put(f"k.{index}", b"v")
+            assert sorted(await kv.keys()) == [f"k.{index}" for index in range(10)]
+            seen = []
+            async with kv.watch("k.>") as updates:
+                async for entry in updates:
+                    if entry is None:
+                        break
+                    seen.append(entry.key)
+            assert len(seen) == 10
+        finally:
+            await cjs.kv.delete(bucket)

@@ -52,3 +52,30 @@ async def test_replicated_get_survives_leader_stepdown(cjs: jsm.Manager, unique_
     assert leaders[-1] != leaders[0]
     await store.put("obj", data[:1000])
     assert await store.get_bytes("obj") == data[:1000]
+
+
+async def test_a_replicated_bucket_lists_watches_and_reads_what_was_just_put(
+    cjs: jsm.Manager, unique_name: str
+) -> None:
+    # Listing, watching and reading go through consumers that may live on a follower that
+    # has not applied the newest entries yet; none of them may stop early because of it.
+    for round_ in range(30):
+        bucket = f"{unique_name}_{round_}"
+        store = await cjs.objects.create(jsm.ObjectStoreConfig(bucket=bucket, replicas=3))
+        try:
+            data = payload(40_000)
+            for index in range(5):
+                await store.put(f"o{index}", data, meta=jsm.ObjectMeta(chunk_size=4096))
+            assert await store.get_bytes("o4") == data
+            assert sorted([info.name async for info in store.list()]) == [
+                f"o{index}" for index in range(5)
+            ]
+            names = []
+            async with store.watch() as updates:
+                async for info in updates:
+                    if info is None:
+                        break
+                    names.append(info.name)
+            assert sorted(names) == [f"o{index}" for index in range(5)]
+        finally:
+            await cjs.objects.delete(bucket)

@@ -4,9 +4,14 @@ A watcher is an ordered consumer (ADR-17) on the bucket's stream filtered to the
 watched keys, delivering the last entry per key (all entries with history, only new
 ones for updates-only). It survives restarts and leader changes because the ordered
 consumer recreates itself after the last delivered sequence. The end of the initial
-values is signalled by yielding ``None`` once: after the first entry with nothing
-pending, or right away when there was nothing to deliver (checked with the consumer's
-info after it is created) or only updates were asked for.
+values is signalled by yielding ``None`` once: after the entry that was the last one
+matching the watch when it started, or right away when nothing matched or only updates
+were asked for.
+
+The last matching sequence is asked of the stream leader (``STREAM.MSG.GET`` with
+``last_by_subj``), not read off the consumer: on a replicated bucket the watcher's
+consumer may live on a follower that has not yet applied the latest writes, and its own
+count of pending messages then says "nothing left" too early.
 """
 
 from __future__ import annotations
@@ -18,10 +23,15 @@ import anyio
 
 from jsm._constants import KV_WATCH_BUFFER
 from jsm._errors_base import ClosedError, InvalidNameError, JsmError, JsmTimeoutError
-from jsm._generated_errors import ConsumerNotFoundError, StreamNotFoundError
+from jsm._generated_errors import (
+    ConsumerNotFoundError,
+    NoMessageFoundError,
+    StreamNotFoundError,
+)
 from jsm.kv._errors import raise_if_gone
 from jsm.kv._read import operation_of
-from jsm.models import ConsumerInfoResponse, DeliverPolicy, KeyValueEntry
+from jsm.models import DeliverPolicy, KeyValueEntry, StreamMsgGetRequest
+from jsm.streams.messages import api_get
 from jsm.subjects import check_kv_key
 
 if TYPE_CHECKING:
@@ -86,9 +96,11 @@ class KeyWatcher:
         self._cut = len(prefix)
         self._ignore_deletes = ignore_deletes
         self._updates_only = updates_only
+        self._subjects = [prefix + key for key in filters]
+        self._last_seq = 0
         self._ordered: OrderedConsumer = js.ordered_consumer(
             stream,
-            filter_subjects=[prefix + key for key in filters],
+            filter_subjects=self._subjects,
             deliver_policy=policy,
             headers_only=meta_only,
             max_messages=KV_WATCH_BUFFER,
@@ -119,31 +131,34 @@ class KeyWatcher:
             raise
         if not self._updates_only:
             try:
-                await self._check_empty()
+                self._last_seq = await self._last_matching_seq()
+            except (StreamNotFoundError, ConsumerNotFoundError) as err:
+                await self._ordered.__aexit__(None, None, None)
+                await raise_if_gone(self._js.api, self._bucket, err)
+                raise
             except BaseException:
                 await self._ordered.__aexit__(None, None, None)
                 raise
+            # ADR-8: the marker comes even when nothing matches.
+            self._initial_done = self._last_seq == 0
         return self
 
-    async def _check_empty(self) -> None:
-        # ADR-8: the marker must come even when nothing matches; a consumer that has
-        # delivered nothing and has nothing pending proves it.
-        name = self._ordered.consumer_name
-        if name is None:
-            return
-        try:
-            info = await self._js.api.request(
-                f"CONSUMER.INFO.{self._stream}.{name}",
-                None,
-                ConsumerInfoResponse,
-                retry=True,
-                context=f"bucket {self._bucket!r} watcher",
-            )
-        except JsmError as err:  # replaced meanwhile: its messages will carry the count
-            logger.debug("watcher could not read its consumer's info: %s", err)
-            return
-        if info.num_pending == 0 and info.delivered.consumer_seq == 0:
-            self._initial_done = True
+    async def _last_matching_seq(self) -> int:
+        """The stream sequence of the newest message the watch matches (0: none), as the
+        stream leader sees it."""
+        last = 0
+        for subject in self._subjects:
+            try:
+                found = await api_get(
+                    self._js.api,
+                    self._stream,
+                    StreamMsgGetRequest(last_by_subj=subject),
+                    context=f"bucket {self._bucket!r}",
+                )
+            except NoMessageFoundError:
+                continue
+            last = max(last, found.seq)
+        return last
 
     async def __aexit__(
         self,
@@ -168,15 +183,25 @@ class KeyWatcher:
             except (StreamNotFoundError, ConsumerNotFoundError) as err:
                 await raise_if_gone(self._js.api, self._bucket, err)
                 raise
+            if not self._initial_done:
+                await self._note_progress(msg)
             entry = self._entry(msg)
             if entry is None:
                 continue
             return entry
 
+    async def _note_progress(self, msg: Msg) -> None:
+        meta = msg.metadata
+        seq = meta.sequence.stream
+        if seq < self._last_seq and meta.num_pending == 0:
+            # Either the consumer's server has not caught up yet (more is coming), or the
+            # last matching message was removed since the watch started: ask again.
+            self._last_seq = await self._last_matching_seq()
+        if seq >= self._last_seq:
+            self._initial_done = True
+
     def _entry(self, msg: Msg) -> KeyValueEntry | None:
         meta = msg.metadata
-        if not self._initial_done and meta.num_pending == 0:
-            self._initial_done = True
         operation = operation_of(msg.headers)
         if self._ignore_deletes and operation.value != "PUT":
             return None

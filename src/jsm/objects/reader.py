@@ -19,15 +19,22 @@ import anyio
 
 from jsm._constants import OBJECT_CHUNK_SIZE, OBJECT_READ_BUFFER_BYTES, ORDERED_MAX_MESSAGES
 from jsm._errors_base import ClosedError, DigestMismatchError, ObjectNotFoundError
-from jsm._generated_errors import ConsumerNotFoundError, StreamNotFoundError
+from jsm._generated_errors import (
+    ConsumerNotFoundError,
+    NoMessageFoundError,
+    StreamNotFoundError,
+)
+from jsm.models import StreamMsgGetRequest
 from jsm.models.objects import digest_value
 from jsm.objects._errors import raise_if_gone
 from jsm.streams._api import fetch_info
+from jsm.streams.messages import api_get
 from jsm.subjects import object_chunk_subject, object_stream_name
 
 if TYPE_CHECKING:
     from types import TracebackType
 
+    from jsm.consumers.message import Msg
     from jsm.consumers.ordered import OrderedConsumer
     from jsm.models.objects import ObjectInfo
     from jsm.objects.store import ObjectStore
@@ -118,10 +125,29 @@ class ObjectReader:
         data = msg.data
         self._hash.update(data)
         self.received += len(data)
-        if msg.metadata.num_pending == 0 or self.received >= info.size:
+        if self.received >= info.size or (
+            msg.metadata.num_pending == 0 and await self._was_last_chunk(info, msg)
+        ):
             self._done = True
             self._verify(info)
         return data
+
+    async def _was_last_chunk(self, info: ObjectInfo, msg: Msg) -> bool:
+        """Whether ``msg`` is the object's last stored chunk, as the stream leader sees it.
+
+        Nothing pending and bytes still missing means either a short object or a consumer
+        on a replica that has not applied the last chunks yet, which then still arrive.
+        """
+        try:
+            last = await api_get(
+                self._store._js.api,
+                object_stream_name(info.bucket),
+                StreamMsgGetRequest(last_by_subj=object_chunk_subject(info.bucket, info.nuid)),
+                context=f"object store {info.bucket!r}",
+            )
+        except NoMessageFoundError:
+            return True
+        return msg.metadata.sequence.stream >= last.seq
 
     async def _check_chunks_remain(self, info: ObjectInfo) -> None:
         """After a silence: fail if the object's chunks were purged under the reader."""

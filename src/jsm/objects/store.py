@@ -55,7 +55,7 @@ from jsm.objects._orphans import purge_orphans
 from jsm.objects._put import put_chunks
 from jsm.objects._source import chunks_of
 from jsm.objects.reader import ObjectReader
-from jsm.objects.watch import ObjectWatcher
+from jsm.objects.watch import ObjectWatcher, last_meta_seq
 from jsm.streams._api import fetch_info
 from jsm.subjects import object_meta_subject, object_stream_name
 
@@ -496,26 +496,35 @@ class ObjectStore:
         except ApiError as err:
             raise retold(err, context=store_context(self._js.api, self._bucket)) from err
         try:
-            remaining = consumer.cached_info.num_pending
-            while remaining > 0:
+            # The end is the newest entry as the stream leader saw it when listing began:
+            # on a replicated bucket the consumer's own pending count can lag behind.
+            last = await last_meta_seq(self)
+            seen = 0
+            pending = consumer.cached_info.num_pending
+            while seen < last:
                 try:
                     batch = await consumer.fetch(
-                        min(remaining, OBJECT_LIST_BATCH), max_wait=self._js.timeout
+                        max(1, min(pending, OBJECT_LIST_BATCH)), max_wait=self._js.timeout
                     )
                 except (StreamNotFoundError, ConsumerNotFoundError) as err:
                     await self._raise_if_gone(err)
                     raise
                 if not batch:
                     raise JsmTimeoutError(
-                        f"listing bucket {self._bucket!r}: {remaining} entries did not arrive"
+                        f"listing object store {self._bucket!r}: entries up to sequence "
+                        f"{last} did not arrive"
                     )
                 for msg in batch:
-                    remaining = msg.metadata.num_pending
+                    seen, pending = msg.metadata.sequence.stream, msg.metadata.num_pending
+                    if seen < last and pending == 0:
+                        last = await last_meta_seq(self)  # behind, or the last one removed
                     info = _wire.info_from_json(
                         msg.data, mtime=msg.metadata.timestamp, subject=msg.subject
                     )
                     if include_deleted or not info.deleted:
                         yield info
+                    if seen >= last:
+                        break
         finally:
             with anyio.move_on_after(CLEANUP_TIMEOUT, shield=True):
                 try:

@@ -2,7 +2,9 @@
 
 :class:`ObjectWatcher` reads ``$O.<bucket>.M.>`` through an ordered consumer (ADR-17),
 so it survives server restarts and leader changes, and keeps a bounded number of
-entries requested or buffered.
+entries requested or buffered. The initial values end with the entry that was the last
+one when the watch started, as the stream leader reports it (see :mod:`jsm.kv.watch`
+for why the consumer's own pending count is not enough on a replicated bucket).
 """
 
 from __future__ import annotations
@@ -25,11 +27,12 @@ from jsm.subjects import object_stream_name
 if TYPE_CHECKING:
     from types import TracebackType
 
+    from jsm.consumers.message import Msg
     from jsm.consumers.ordered import OrderedConsumer
     from jsm.models.objects import ObjectInfo
     from jsm.objects.store import ObjectStore
 
-__all__ = ["ObjectWatcher"]
+__all__ = ["ObjectWatcher", "last_meta_seq"]
 
 
 class ObjectWatcher:
@@ -56,6 +59,7 @@ class ObjectWatcher:
         self._entered = False
         self._marker_due = False
         self._initial_done = updates_only
+        self._last_seq = 0
 
     async def __aenter__(self) -> Self:
         if self._entered:
@@ -63,9 +67,11 @@ class ObjectWatcher:
         self._entered = True
         store = self._store
         subject = f"$O.{store.bucket}.M.>"
-        if not self._updates_only and not await self._has_any(subject):
-            self._marker_due = True
-            self._initial_done = True
+        if not self._updates_only:
+            self._last_seq = await last_meta_seq(store)
+            if self._last_seq == 0:
+                self._marker_due = True
+                self._initial_done = True
         if self._updates_only:
             policy = DeliverPolicy.NEW
         elif self._include_history:
@@ -114,9 +120,8 @@ class ObjectWatcher:
             except (StreamNotFoundError, ConsumerNotFoundError) as err:
                 await raise_if_gone(self._store._js.api, self._store.bucket, err)
                 raise
-            if not self._initial_done and msg.metadata.num_pending == 0:
-                self._initial_done = True
-                self._marker_due = True
+            if not self._initial_done:
+                await self._note_progress(msg)
             info = info_from_json(msg.data, mtime=msg.metadata.timestamp, subject=msg.subject)
             if self._ignore_deletes and info.deleted:
                 if self._marker_due:
@@ -125,18 +130,33 @@ class ObjectWatcher:
                 continue
             return info
 
-    async def _has_any(self, subject: str) -> bool:
-        store = self._store
-        try:
-            await api_get(
-                store._js.api,
-                store.stream_name,
-                StreamMsgGetRequest(last_by_subj=subject),
-                context=f"object store {store.bucket!r}",
-            )
-        except NoMessageFoundError:
-            return False
-        except StreamNotFoundError as err:
-            await raise_if_gone(store._js.api, store.bucket, err)
-            raise
-        return True
+    async def _note_progress(self, msg: Msg) -> None:
+        seq = msg.metadata.sequence.stream
+        if seq < self._last_seq and msg.metadata.num_pending == 0:
+            # The consumer's server is behind, or the last entry was removed: ask again.
+            self._last_seq = await last_meta_seq(self._store)
+        if seq >= self._last_seq:
+            self._initial_done = True
+            self._marker_due = True
+
+
+async def last_meta_seq(store: ObjectStore) -> int:
+    """The stream sequence of the bucket's newest metadata entry (0: none), as the stream
+    leader sees it.
+
+    Raises:
+        ObjectStoreNotFoundError: the bucket does not exist.
+    """
+    try:
+        found = await api_get(
+            store._js.api,
+            store.stream_name,
+            StreamMsgGetRequest(last_by_subj=f"$O.{store.bucket}.M.>"),
+            context=f"object store {store.bucket!r}",
+        )
+    except NoMessageFoundError:
+        return 0
+    except StreamNotFoundError as err:
+        await raise_if_gone(store._js.api, store.bucket, err)
+        raise
+    return found.seq
