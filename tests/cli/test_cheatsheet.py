@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from tests.cli.conftest import Cli
 from tests.cli.sheet import YEAR, Names, run_sheet
+from tests.cli.test_natscli_parity import _STREAM_BASE, STREAM_CASES, _comparable, _server_config
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -44,6 +45,14 @@ async def test_cheatsheet_runs_in_order(
     assert info.config.duplicate_window.total_seconds() == 120
     shown = json.loads((await on_cluster.ok("str", "info", "ORDERS", "-j")).out)
     assert shown["config"] == info.config.to_wire()  # `| jq .config`: the server's config
+    # natscli's request for the same flags (tests/cli/test_natscli_parity.py) makes the same stream
+    natscli = STREAM_CASES["cheatsheet"][1] | {"num_replicas": 3}
+    twin = await _server_config(
+        cjs,
+        "STREAM.CREATE.NATSCLI",
+        _STREAM_BASE | natscli | {"name": "NATSCLI", "subjects": ["NATSCLI.*"]},
+    )
+    assert _comparable(twin) == _comparable(shown["config"])
 
     url = nats_server.client_url
     await run_sheet(Cli("-s", url), js, tmp_path, Names(), real_process=["-s", url])

@@ -3,8 +3,9 @@
 ``jsm str add ORDERS --subjects "ORDERS.*" --defaults`` works as ``nats str add`` does.
 Each command group is one module (``stream``, ``consumer``, ``pubsub``, ``kv``,
 ``objects``, ``events``, ``micro``, ``account``, ``server``) built on the public API
-only. Needs the ``cli`` extra (``pip install jsm[cli]``); ``import jsm`` never imports
-this package.
+only, and is imported only when the command line names it, so start-up stays short.
+Needs the ``cli`` extra (``pip install jsm[cli]``); ``import jsm`` never imports this
+package.
 """
 
 from __future__ import annotations
@@ -15,13 +16,15 @@ __all__ = ["build_app", "main"]
 
 
 def build_app() -> object:
-    """Return the ``jsm`` typer application with every command group registered."""
+    """Return the ``jsm`` typer application (command groups load when first named)."""
     import typer
 
-    from jsm.cli import consumer, events, pubsub, stream, stream_data  # noqa: F401  # stream_data registers on stream.app
+    from jsm.cli import events, pubsub
     from jsm.cli._app import ROOT_HELP, root_callback
+    from jsm.cli._root import LazyRoot
 
     app = typer.Typer(
+        cls=LazyRoot,
         help=ROOT_HELP,
         no_args_is_help=True,
         pretty_exceptions_enable=False,
@@ -29,25 +32,12 @@ def build_app() -> object:
         context_settings={"help_option_names": ["-h", "--help"]},
     )
     app.callback()(root_callback)
-    groups = [
-        (stream.app, ["stream", "str", "s", "st", "ms"]),
-        (consumer.app, ["consumer", "con", "c", "obs"]),
-    ]
     app.command("pub", help="Publish a message, or --count of them ({{Count}} templates).")(
         pubsub.pub
     )
-    app.command("publish", hidden=True)(pubsub.pub)
     app.command("req", help="Send a request and print the reply.")(pubsub.req)
-    app.command("request", hidden=True)(pubsub.req)
     app.command("sub", help="Print the messages published on a subject.")(pubsub.sub)
-    app.command("subscribe", hidden=True)(pubsub.sub)
     app.command("events", help="Show advisories and metrics as they happen.")(events.events)
-    for alias in ("event", "e"):
-        app.command(alias, hidden=True)(events.events)
-    for group, names in groups:
-        app.add_typer(group, name=names[0])
-        for alias in names[1:]:
-            app.add_typer(group, name=alias, hidden=True)
     return app
 
 

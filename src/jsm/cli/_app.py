@@ -9,21 +9,22 @@ error becomes one line on stderr and exit status 1; Ctrl-C exits with 130.
 
 from __future__ import annotations
 
-import asyncio
 import functools
 import inspect
 import logging
 import sys
-import traceback
 from collections.abc import Callable, Coroutine
-from typing import TYPE_CHECKING, Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, TypeVar
 
 import typer
+from typer.core import TyperGroup
 
 from jsm.cli._connection import Settings
 from jsm.cli._errors import CliError
 
 if TYPE_CHECKING:
+    from typer import _click as click
+
     import jsm
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -90,9 +91,24 @@ def hoist_global_flags(argv: list[str]) -> list[str]:
     return hoisted + rest
 
 
+class AliasGroup(TyperGroup):
+    """A command group that also answers to natscli's aliases (``str`` for ``stream``).
+
+    Each group gets its own subclass (see :func:`new_group`) whose ``aliases`` maps an
+    alias to the command's name, so a command is built once however many names it has.
+    """
+
+    aliases: ClassVar[dict[str, str]] = {}
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        return super().get_command(ctx, self.aliases.get(cmd_name, cmd_name))
+
+
 def new_group(help_text: str, *, examples: str = "") -> typer.Typer:
     """Return a command group with jsm's settings (no completion flags of its own)."""
+    group_class = type("Group", (AliasGroup,), {"aliases": {}})
     return typer.Typer(
+        cls=group_class,
         help=help_text + (f"\n\nExamples:\n\n{examples}" if examples else ""),
         no_args_is_help=True,
         add_completion=False,
@@ -101,13 +117,20 @@ def new_group(help_text: str, *, examples: str = "") -> typer.Typer:
     )
 
 
+def add_aliases(group: typer.Typer, name: str, *aliases: str) -> None:
+    """Let ``aliases`` stand for the command or sub-group ``name`` of ``group``."""
+    group_class = group.info.cls
+    if not (isinstance(group_class, type) and issubclass(group_class, AliasGroup)):
+        raise TypeError("aliases need a group made by new_group()")  # pragma: no cover
+    group_class.aliases.update(dict.fromkeys(aliases, name))
+
+
 def command(group: typer.Typer, *names: str, **options: Any) -> Callable[[F], F]:
-    """Register a command under its natscli name and, hidden, under its aliases."""
+    """Register a command under its natscli name and its aliases."""
 
     def register(function: F) -> F:
         group.command(names[0], **options)(function)
-        for alias in names[1:]:
-            group.command(alias, hidden=True, **options)(function)
+        add_aliases(group, names[0], *names[1:])
         return function
 
     return register
@@ -126,6 +149,8 @@ Body = Callable[["jsm.Manager"], Coroutine[Any, Any, int | None]]
 
 def run(ctx: typer.Context, body: Body) -> None:
     """Connect with the command line's settings, run ``body`` and exit with its status."""
+    import asyncio
+
     settings = settings_of(ctx)
     connection = settings.connect()  # checks the settings before any I/O
 
@@ -140,6 +165,8 @@ def run(ctx: typer.Context, body: Body) -> None:
 
 def run_local(body: Callable[[], Coroutine[Any, Any, int | None]]) -> None:
     """Run a coroutine that needs no connection (e.g. reading a backup)."""
+    import asyncio
+
     code = asyncio.run(body())
     if code:
         raise typer.Exit(code)
@@ -243,6 +270,8 @@ def execute(app: typer.Typer, argv: list[str]) -> int:
         return 1
     except Exception as err:  # every other failure is one line, never a traceback
         if trace:
+            import traceback
+
             traceback.print_exc()
         print(f"jsm: {describe(err)}", file=sys.stderr)
         return getattr(err, "code", 1) if isinstance(err, CliError) else 1

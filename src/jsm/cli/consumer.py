@@ -13,7 +13,7 @@ import typer
 
 from jsm.cli import _output as out
 from jsm.cli import _show
-from jsm.cli._app import command, confirm, new_group, run, with_options
+from jsm.cli._app import add_aliases, command, confirm, new_group, run, with_options
 from jsm.cli._consumer_config import (
     common_changes,
     config_for_add,
@@ -424,7 +424,7 @@ def _replicas(info: jsm.ConsumerInfo) -> str:
 
 cluster_group = new_group("Manage a clustered consumer")
 app.add_typer(cluster_group, name="cluster")
-app.add_typer(cluster_group, name="c", hidden=True)
+add_aliases(app, "cluster", "c")
 
 
 @command(cluster_group, "step-down", "elect", "down", "d")

@@ -13,7 +13,7 @@ import typer
 
 from jsm.cli import _output as out
 from jsm.cli import _progress, _show
-from jsm.cli._app import command, confirm, new_group, run
+from jsm.cli._app import add_aliases, command, confirm, new_group, run
 from jsm.cli._errors import CliError
 from jsm.cli._stream_config import duration, load_config_file
 from jsm.cli.stream import Force, Json, StreamArg, app
@@ -240,7 +240,7 @@ def _snapshot_file(path: Path) -> Path:
 
 cluster_group = new_group("Manage a clustered stream")
 app.add_typer(cluster_group, name="cluster")
-app.add_typer(cluster_group, name="c", hidden=True)
+add_aliases(app, "cluster", "c")
 
 
 @command(cluster_group, "step-down", "stepdown", "sd", "elect", "down", "d")

@@ -1,0 +1,81 @@
+"""The root command group: groups load on first use, aliases resolve to natscli's names.
+
+Building a typer group inspects every command's signature, which for all of jsm's
+commands costs more than the whole start-up budget; so the root lists each group by
+name and help text and imports and builds only the group a command line names.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, NamedTuple
+
+import typer
+from typer.core import TyperGroup
+
+if TYPE_CHECKING:
+    from typer import _click as click
+
+
+class GroupSpec(NamedTuple):
+    """Where a lazily built command group lives."""
+
+    modules: tuple[str, ...]  # the first defines ``app``; the others add commands to it
+    help: str
+    aliases: tuple[str, ...] = ()
+
+
+GROUPS: dict[str, GroupSpec] = {
+    "stream": GroupSpec(
+        ("jsm.cli.stream", "jsm.cli.stream_data"),
+        "JetStream stream management",
+        ("str", "s", "st", "ms"),
+    ),
+    "consumer": GroupSpec(
+        ("jsm.cli.consumer",), "JetStream consumer management", ("con", "c", "obs")
+    ),
+}
+
+ALIASES: dict[str, str] = {
+    "publish": "pub",
+    "request": "req",
+    "subscribe": "sub",
+    "event": "events",
+    "e": "events",
+    **{alias: name for name, spec in GROUPS.items() for alias in spec.aliases},
+}
+
+
+class LazyRoot(TyperGroup):
+    """The ``jsm`` group: builds a sub-group the first time it is asked for."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(self.commands) + [name for name in GROUPS if name not in self.commands]
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        name = ALIASES.get(cmd_name, cmd_name)
+        if name in GROUPS and name not in self.commands:
+            self.commands[name] = load_group(name)
+        return super().get_command(ctx, name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [
+            (name, command.get_short_help_str(60))
+            for name, command in self.commands.items()
+            if not command.hidden
+        ]
+        rows += [(name, spec.help) for name, spec in GROUPS.items() if name not in self.commands]
+        with formatter.section("Commands"):
+            formatter.write_dl(sorted(rows))
+
+
+def load_group(name: str) -> click.Command:
+    """Import a group's modules and build its click command."""
+    spec = GROUPS[name]
+    modules = [importlib.import_module(module) for module in spec.modules]
+    app = modules[0].app
+    if not isinstance(app, typer.Typer):
+        raise TypeError(f"{spec.modules[0]}.app is not a typer application")  # pragma: no cover
+    group = typer.main.get_group(app)
+    group.name = name
+    return group
