@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING
 import pytest
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     import jsm
     from tests.cli.conftest import Cli
 
@@ -39,7 +41,7 @@ _STREAM_BASE: dict[str, object] = {
     "consumer_limits": {},
 }
 
-STREAM_CASES = {
+STREAM_CASES: dict[str, tuple[list[str], dict[str, object]]] = {
     "cheatsheet": (
         [
             "--ack", "--max-msgs=-1", "--max-bytes=-1", "--max-age=1y", "--storage", "file",
@@ -88,7 +90,9 @@ def _comparable(config: dict[str, object]) -> dict[str, object]:
     return {k: v for k, v in config.items() if k not in ("name", "subjects", "durable_name")}
 
 
-async def _server_config(js: jsm.Manager, api: str, body: dict[str, object]) -> dict[str, object]:
+async def _server_config(
+    js: jsm.Manager, api: str, body: Mapping[str, object]
+) -> dict[str, object]:
     reply = json.loads(
         (await js.nc.request(js.api.subjects.api(api), json.dumps(body).encode(), timeout=10)).data
     )
@@ -123,8 +127,8 @@ _MONITOR = [
     "--replay", "instant",
 ]  # fmt: skip
 # natscli sends PauseUntil as Go's zero time (a time.Time with omitempty is never empty).
-_ZERO = {"pause_until": "0001-01-01T00:00:00Z", "num_replicas": 0}
-CONSUMER_CASES = {
+_ZERO: dict[str, object] = {"pause_until": "0001-01-01T00:00:00Z", "num_replicas": 0}
+CONSUMER_CASES: dict[str, tuple[list[str], dict[str, object]]] = {
     "dispatch": (
         _DISPATCH,
         {"ack_policy": "explicit", "deliver_policy": "all", "filter_subject": "ORDERS.processed",

@@ -151,12 +151,23 @@ def run(ctx: typer.Context, body: Body) -> None:
     """Connect with the command line's settings, run ``body`` and exit with its status."""
     import asyncio
 
+    from jsm import errors as jsm_errors
+
     settings = settings_of(ctx)
     connection = settings.connect()  # checks the settings before any I/O
 
     async def session() -> int | None:
         async with connection as js:
-            return await body(js)
+            try:
+                return await body(js)
+            except jsm_errors.JsmTimeoutError as err:
+                # A request the server refused to forward for lack of permission gets no
+                # reply at all; the connection remembers why.
+                denied = js.nc.last_error
+                if denied is not None and "permissions violation" in str(denied).lower():
+                    message = str(denied).removeprefix("nats: ")
+                    raise CliError(f"permission denied: {message}") from err
+                raise
 
     code = asyncio.run(session())
     if code:
