@@ -34,6 +34,10 @@ GROUPS: dict[str, GroupSpec] = {
     "consumer": GroupSpec(
         ("jsm.cli.consumer",), "JetStream consumer management", ("con", "c", "obs")
     ),
+    "kv": GroupSpec(("jsm.cli.kv",), "Interacts with a JetStream based Key-Value store"),
+    "object": GroupSpec(
+        ("jsm.cli.objects",), "Interacts with a JetStream based Object store", ("obj",)
+    ),
 }
 
 ALIASES: dict[str, str] = {
