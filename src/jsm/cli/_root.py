@@ -35,6 +35,11 @@ GROUPS: dict[str, GroupSpec] = {
         ("jsm.cli.consumer",), "JetStream consumer management", ("con", "c", "obs")
     ),
     "kv": GroupSpec(("jsm.cli.kv",), "Interacts with a JetStream based Key-Value store"),
+    "micro": GroupSpec(("jsm.cli.micro",), "Micro Services discovery", ("svc",)),
+    "account": GroupSpec(("jsm.cli.account",), "Account information and status"),
+    "server": GroupSpec(
+        ("jsm.cli.server",), "Server information and health checks", ("srv", "sys")
+    ),
     "object": GroupSpec(
         ("jsm.cli.objects",), "Interacts with a JetStream based Object store", ("obj",)
     ),
