@@ -47,8 +47,17 @@ def _body(body: str | None) -> str:
     return ""
 
 
-def _render(text: str, count: int, templates: bool) -> bytes:
-    return (_templates.render(text, count) if templates else text).encode()
+class _Bodies:
+    """Message bodies: the template parsed once, rendered per message."""
+
+    def __init__(self, text: str, templates: bool) -> None:
+        self._fixed = None if templates and _templates.has_template(text) else text.encode()
+        self._template = _templates.Template(text) if self._fixed is None else None
+
+    def __call__(self, count: int) -> bytes:
+        if self._template is None:
+            return self._fixed or b""
+        return self._template.render(count).encode()
 
 
 def pub(
@@ -71,16 +80,16 @@ def pub(
     if count < 1:
         raise CliError("--count must be at least 1")
     pause = duration(sleep, "--sleep").total_seconds() if sleep else 0.0
-    text, headers = _body(body), parse_headers(header)
+    bodies, headers = _Bodies(_body(body), templates), parse_headers(header)
     if jetstream and reply:
         raise CliError("--reply cannot be used with --jetstream")
 
     async def body_(js: jsm.Manager) -> None:
         started = time.monotonic()
         if jetstream:
-            stored = await _publish_js(js, subject, text, headers, count, pause, templates, quiet)
+            stored = await _publish_js(js, subject, bodies, headers, count, pause, quiet)
         else:
-            stored = await _publish_core(js, subject, text, headers, reply, count, pause, templates)
+            stored = await _publish_core(js, subject, bodies, headers, reply, count, pause)
         if quiet:
             return
         if count == 1:
@@ -95,19 +104,18 @@ def pub(
 async def _publish_core(
     js: jsm.Manager,
     subject: str,
-    text: str,
+    bodies: _Bodies,
     headers: dict[str, str] | None,
     reply: str | None,
     count: int,
     pause: float,
-    templates: bool,
 ) -> str:
     import anyio
 
     data = b""
     with _progress.bar(f"Publishing to {subject}", total=count, enabled=count > 1) as advance:
         for number in range(1, count + 1):
-            data = _render(text, number, templates)
+            data = bodies(number)
             await js.nc.publish(subject, data, reply=reply or "", headers=headers)
             advance(number)
             if pause:
@@ -119,36 +127,35 @@ async def _publish_core(
 async def _publish_js(
     js: jsm.Manager,
     subject: str,
-    text: str,
+    bodies: _Bodies,
     headers: dict[str, str] | None,
     count: int,
     pause: float,
-    templates: bool,
     quiet: bool,
 ) -> str:
     import anyio
 
     if count == 1:
-        ack = await js.publish(subject, _render(text, 1, templates), headers=headers)
+        ack = await js.publish(subject, bodies(1), headers=headers)
         return f"Stored in Stream: {ack.stream} Sequence: {ack.seq}" + (
             " (duplicate)" if ack.duplicate else ""
         )
-    first = last = 0
-    stream = ""
+    # The pipeline keeps at most its window of acks outstanding and raises for any
+    # failure when the block ends; only the first and last acks are kept for the summary.
     with _progress.bar(f"Publishing to {subject}", total=count, enabled=not quiet) as advance:
         async with js.publisher() as publisher:
-            futures = []
+            first = last = None
             for number in range(1, count + 1):
-                data = _render(text, number, templates)
-                futures.append(await publisher.publish(subject, data, headers=headers))
+                data = bodies(number)
+                last = await publisher.publish(subject, data, headers=headers)
+                first = first or last
                 advance(number)
                 if pause:
                     await anyio.sleep(pause)
-            for future in futures:
-                ack = await future
-                stream, last = ack.stream, ack.seq
-                first = first or ack.seq
-    return f"; stored in Stream {stream} sequences {first}..{last}"
+    if first is None or last is None:  # pragma: no cover - count is at least 1
+        return ""
+    start, end = await first, await last
+    return f"; stored in Stream {end.stream} sequences {start.seq}..{end.seq}"
 
 
 def req(
@@ -165,7 +172,7 @@ def req(
     """Send a request and print the reply, or --count requests one after another."""
     if count < 1:
         raise CliError("--count must be at least 1")
-    text, headers = _body(body), parse_headers(header)
+    bodies, headers = _Bodies(_body(body), templates), parse_headers(header)
 
     async def body_(js: jsm.Manager) -> None:
         import nats.errors
@@ -179,7 +186,7 @@ def req(
                 # inbox cannot match to the waiting request.
                 reply = await js.nc.request(
                     subject,
-                    _render(text, number, templates),
+                    bodies(number),
                     timeout=wait,
                     headers=headers,
                     old_style=True,
