@@ -18,4 +18,6 @@ def test_demo_runs_every_section_and_stops_its_server() -> None:
     assert "== Account ==" in result.stdout
     assert "JetStream API level" in result.stdout
     assert "== Operations ==" in result.stdout and "mirrors DEMO_OPS, 0 behind" in result.stdout
+    assert "== Command line ==" in result.stdout and "$ jsm con next DEMO_CLI" in result.stdout
+    assert "order 1" in result.stdout  # the consumer printed what jsm pub stored
     assert result.stdout.rstrip().endswith("tour complete")

@@ -6,6 +6,7 @@ from collections.abc import Awaitable, Callable
 
 import jsm
 from jsm.demo._account import account_section
+from jsm.demo._cli import cli_section
 from jsm.demo._consumers import consumers_section
 from jsm.demo._declarative import declarative_section
 from jsm.demo._kv import kv_section
@@ -28,6 +29,7 @@ SECTIONS: list[tuple[str, Section]] = [
     ("Object store", objects_section),
     ("Publishing", publish_section),
     ("Declarative state", declarative_section),
+    ("Command line", cli_section),
 ]
 """The tour, in order: (title, section)."""
 
