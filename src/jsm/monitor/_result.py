@@ -29,6 +29,7 @@ class CheckKind(enum.StrEnum):
     ACCOUNT = "account"
     SERVER = "server"
     META = "meta"
+    CONNECTION = "connection"
 
 
 class PerfData(BaseModel):

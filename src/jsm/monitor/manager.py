@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -9,6 +10,7 @@ from jsm._errors_base import InvalidOptionError
 from jsm._options import NOT_GIVEN, Duration, NotGiven
 from jsm.consumers._api import fetch_info as consumer_info
 from jsm.monitor._account import AccountThresholds, judge_account
+from jsm.monitor._connection import judge_time
 from jsm.monitor._consumer import CONSUMER_METADATA, ConsumerThresholds, judge_consumer
 from jsm.monitor._kv import judge_bucket
 from jsm.monitor._outcome import Abort, recorded
@@ -326,6 +328,82 @@ class MonitorManager:
         except Abort:
             return result
         judge_account(result, info, AccountThresholds(**checked))
+        return result
+
+    async def connection(
+        self,
+        *,
+        connect_time: Duration | None = None,
+        connect_warn: Duration | None = 0.5,
+        connect_critical: Duration | None = 1.0,
+        rtt_warn: Duration | None = 0.5,
+        rtt_critical: Duration | None = 1.0,
+        request_warn: Duration | None = 0.5,
+        request_critical: Duration | None = 1.0,
+        timeout: Duration | NotGiven = NOT_GIVEN,
+    ) -> CheckResult:
+        """Check the connection as ``nats server check connection`` does: how long
+        connecting took (``connect_time``, measured by the caller, who opened it), a
+        round trip to the server (PING/PONG) and a JetStream API request took.
+
+        A time at or above its critical threshold is CRITICAL, above its warning one a
+        WARNING (``None`` leaves one unjudged); no answer is UNKNOWN.
+
+        Raises:
+            InvalidOptionError: a threshold or ``connect_time`` that is not a duration.
+        """
+        limits = {
+            name: check_duration(value, name=name)
+            for name, value in (
+                ("connect_warn", connect_warn),
+                ("connect_critical", connect_critical),
+                ("rtt_warn", rtt_warn),
+                ("rtt_critical", rtt_critical),
+                ("request_warn", request_warn),
+                ("request_critical", request_critical),
+            )
+        }
+        connected = check_duration(connect_time, name="connect_time")
+        result = CheckResult(name="connection", kind=CheckKind.CONNECTION)
+        if connected is not None:
+            judge_time(
+                result,
+                "connect_time",
+                "connecting",
+                connected.total_seconds(),
+                warn=limits["connect_warn"],
+                critical=limits["connect_critical"],
+            )
+        wait = (
+            self._js.timeout
+            if isinstance(timeout, NotGiven)
+            else check_duration(timeout, name="timeout")
+        )
+        try:
+            with recorded(result, "a server round trip"):
+                started = time.perf_counter()
+                await self._js.api.transport.flush((wait or self._js.timeout).total_seconds())
+                judge_time(
+                    result,
+                    "rtt",
+                    "round trip",
+                    time.perf_counter() - started,
+                    warn=limits["rtt_warn"],
+                    critical=limits["rtt_critical"],
+                )
+            with recorded(result, "a JetStream API request"):
+                started = time.perf_counter()
+                await self._js.account_info(timeout=timeout)
+                judge_time(
+                    result,
+                    "request_time",
+                    "API request",
+                    time.perf_counter() - started,
+                    warn=limits["request_warn"],
+                    critical=limits["request_critical"],
+                )
+        except Abort:
+            pass
         return result
 
     async def server(
