@@ -81,6 +81,20 @@ async def test_server_check_formats(cli: Cli, js: jsm.Manager) -> None:
     assert (await cli.fails("server", "check", "jetstream", "--format", "xml")).code == 1
 
 
+async def test_server_check_connection_judges_the_times(cli: Cli) -> None:
+    fine = await cli("server", "check", "connection")
+    assert (fine.code, fine.out.split()[:2]) == (0, ["OK", "CONNECTION"])
+    assert "connect_time=" in fine.out and "rtt=" in fine.out
+    strict = await cli(
+        "server", "check", "connection", "--rtt-warning", "1us", "--rtt-critical", "1h"
+    )
+    assert (strict.code, strict.out.split()[0]) == (1, "WARNING")
+    assert (
+        "--rtt-warning"
+        in (await cli.fails("server", "check", "connection", "--rtt-warning", "1q")).err
+    )
+
+
 async def test_server_checks_of_the_system_account(nats_server: NatsServer) -> None:
     system = Cli("-s", nats_server.system_url)
     health = await system("server", "check", "server", "--expect", "1")

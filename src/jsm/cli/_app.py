@@ -149,7 +149,16 @@ Body = Callable[["jsm.Manager"], Coroutine[Any, Any, int | None]]
 
 def run(ctx: typer.Context, body: Body) -> None:
     """Connect with the command line's settings, run ``body`` and exit with its status."""
+    run_measured(ctx, lambda js, _connect_seconds: body(js))
+
+
+MeasuredBody = Callable[["jsm.Manager", float], Coroutine[Any, Any, int | None]]
+
+
+def run_measured(ctx: typer.Context, body: MeasuredBody) -> None:
+    """Like :func:`run`; ``body`` also gets how many seconds connecting took."""
     import asyncio
+    import time
 
     from jsm import errors as jsm_errors
 
@@ -157,9 +166,11 @@ def run(ctx: typer.Context, body: Body) -> None:
     connection = settings.connect()  # checks the settings before any I/O
 
     async def session() -> int | None:
+        started = time.perf_counter()
         async with connection as js:
+            connect_seconds = time.perf_counter() - started
             try:
-                return await body(js)
+                return await body(js, connect_seconds)
             except jsm_errors.JsmTimeoutError as err:
                 # A request the server refused to forward for lack of permission gets no
                 # reply at all; the connection remembers why.

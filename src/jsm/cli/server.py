@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from jsm.cli import _output as out
-from jsm.cli._app import add_aliases, command, new_group, run
+from jsm.cli._app import add_aliases, command, new_group, run, run_measured
 from jsm.cli._errors import CliError
 from jsm.cli._stream_config import duration
 
@@ -48,15 +48,19 @@ def _finish(
 
     async def body(js: jsm.Manager) -> int:
         result = await make(js)
-        if output == "prometheus":
-            out.line(result.to_prometheus().rstrip("\n"))
-        elif output == "json":
-            out.line(result.to_json(indent=2))
-        else:
-            out.line(result.to_nagios())
+        _print_result(result, output)
         return result.exit_code
 
     run(ctx, body)
+
+
+def _print_result(result: jsm.CheckResult, output: str) -> None:
+    if output == "prometheus":
+        out.line(result.to_prometheus().rstrip("\n"))
+    elif output == "json":
+        out.line(result.to_json(indent=2))
+    else:
+        out.line(result.to_nagios())
 
 
 def _age(text: str | None, flag: str) -> object:
@@ -222,6 +226,37 @@ def check_server(
 ) -> None:
     """Check every server's health (HEALTHZ, system account)."""
     _finish(ctx, format_, lambda js: js.monitor.server(expect=expect))
+
+
+@command(check, "connection", "conn")
+def check_connection(
+    ctx: typer.Context,
+    connect_warning: Annotated[str, typer.Option(help="Connect time that warns")] = "500ms",
+    connect_critical: Annotated[str, typer.Option(help="Connect time that is critical")] = "1s",
+    rtt_warning: Annotated[str, typer.Option(help="Round trip time that warns")] = "500ms",
+    rtt_critical: Annotated[str, typer.Option(help="Round trip time that is critical")] = "1s",
+    req_warning: Annotated[str, typer.Option(help="API request time that warns")] = "500ms",
+    req_critical: Annotated[str, typer.Option(help="API request time that is critical")] = "1s",
+    format_: Format = "nagios",
+) -> None:
+    """Check how long connecting, a round trip and a JetStream API request take."""
+    limits = {
+        "connect_warn": duration(connect_warning, "--connect-warning"),
+        "connect_critical": duration(connect_critical, "--connect-critical"),
+        "rtt_warn": duration(rtt_warning, "--rtt-warning"),
+        "rtt_critical": duration(rtt_critical, "--rtt-critical"),
+        "request_warn": duration(req_warning, "--req-warning"),
+        "request_critical": duration(req_critical, "--req-critical"),
+    }
+    if format_ not in _FORMATS:
+        raise CliError(f"--format: one of {', '.join(_FORMATS)}")
+
+    async def body(js: jsm.Manager, connect_seconds: float) -> int:
+        result = await js.monitor.connection(connect_time=connect_seconds, **limits)
+        _print_result(result, format_)
+        return result.exit_code
+
+    run_measured(ctx, body)
 
 
 @command(report, "jetstream", "js")
