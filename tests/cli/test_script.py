@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from typing import TYPE_CHECKING
@@ -110,3 +111,35 @@ def test_no_colour_off_a_terminal(nats_server: NatsServer) -> None:
     )
     assert done.returncode == 0
     assert "\x1b[" not in done.stdout
+
+
+def test_progress_bars_draw_on_a_terminal_only(nats_server: NatsServer) -> None:
+    import pty
+
+    args = ["-s", nats_server.client_url, "pub", "tty.x", "m {{Count}}", "--count", "3000"]
+    master, slave = pty.openpty()
+    try:
+        process = subprocess.Popen(
+            [jsm_script(), *args],
+            stdout=slave,
+            stderr=slave,
+            env=script_env(),
+            stdin=subprocess.DEVNULL,
+        )
+        os.close(slave)
+        chunks = []
+        while True:
+            try:
+                data = os.read(master, 4096)
+            except OSError:  # the terminal closed with the process
+                break
+            if not data:
+                break
+            chunks.append(data)
+        assert process.wait(timeout=60) == 0
+    finally:
+        os.close(master)
+    on_terminal = b"".join(chunks).decode(errors="replace")
+    assert "Publishing to tty.x" in on_terminal  # the bar (erased when done)
+    piped = run_script(*args)
+    assert piped.returncode == 0 and "Publishing to" not in piped.stdout
