@@ -312,8 +312,8 @@ def _placement_and_sources(o: dict[str, Any], found: dict[str, object]) -> None:
 
 def natscli_defaults(found: dict[str, object], *, max_bytes_required: bool) -> dict[str, object]:
     """Return the answers natscli's prompts default to, for the fields not given."""
-    max_age = found.get("max_age", timedelta(0))
-    assert isinstance(max_age, timedelta)
+    given_age = found.get("max_age")
+    max_age = given_age if isinstance(given_age, timedelta) else timedelta(0)
     defaults: dict[str, object] = {
         "storage": "file",
         "compression": "none",
