@@ -160,8 +160,6 @@ def run_measured(ctx: typer.Context, body: MeasuredBody) -> None:
     import asyncio
     import time
 
-    from jsm import errors as jsm_errors
-
     settings = settings_of(ctx)
     connection = settings.connect()  # checks the settings before any I/O
 
@@ -169,16 +167,7 @@ def run_measured(ctx: typer.Context, body: MeasuredBody) -> None:
         started = time.perf_counter()
         async with connection as js:
             connect_seconds = time.perf_counter() - started
-            try:
-                return await body(js, connect_seconds)
-            except jsm_errors.JsmTimeoutError as err:
-                # A request the server refused to forward for lack of permission gets no
-                # reply at all; the connection remembers why.
-                denied = js.nc.last_error
-                if denied is not None and "permissions violation" in str(denied).lower():
-                    message = str(denied).removeprefix("nats: ")
-                    raise CliError(f"permission denied: {message}") from err
-                raise
+            return await body(js, connect_seconds)
 
     code = asyncio.run(session())
     if code:
