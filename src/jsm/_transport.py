@@ -41,6 +41,8 @@ from jsm._permissions import Denials
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable, Mapping
 
+    from jsm.tracing._otel import Tracing
+
 __all__ = ["NatsClient", "NatsMsg", "NoRespondersError", "Subscription", "Transport"]
 
 logger = logging.getLogger(__name__)
@@ -69,12 +71,21 @@ class Transport:
     INFO; nats-server's default is 4096 bytes).
     """
 
-    __slots__ = ("_denials", "_max_control_line", "_nc")
+    __slots__ = ("_denials", "_max_control_line", "_nc", "tracing")
 
-    def __init__(self, nc: NatsClient, *, max_control_line: int = DEFAULT_MAX_CONTROL_LINE) -> None:
+    def __init__(
+        self,
+        nc: NatsClient,
+        *,
+        max_control_line: int = DEFAULT_MAX_CONTROL_LINE,
+        tracing: Tracing | None = None,
+    ) -> None:
         self._nc = nc
         self._max_control_line = max_control_line
         self._denials = Denials.attach(nc)
+        self.tracing = tracing
+        """The connection's OpenTelemetry tracing (jsm.tracing), ``None`` when it is off:
+        every hook point checks this one attribute."""
 
     @property
     def nc(self) -> NatsClient:

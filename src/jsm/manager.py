@@ -38,12 +38,15 @@ from jsm.report import ReportManager
 from jsm.services import ServiceManager
 from jsm.streams import StreamManager
 from jsm.subjects import ApiSubjects, check_name
+from jsm.tracing._setup import check_tracing, tracing_for
 
 if TYPE_CHECKING:
     import ssl
     from collections.abc import Awaitable, Callable, Mapping, Sequence
     from datetime import datetime, timedelta
     from types import TracebackType
+
+    from opentelemetry.trace import TracerProvider
 
     from jsm.declarative import DesiredState, Plan
     from jsm.models import AccountInfo, PubAck
@@ -101,13 +104,16 @@ class Manager:
         strict: turn naming warnings (``:`` or long names) into errors.
         max_control_line: the server's ``max_control_line`` (bytes; not announced by the
             server, 4096 unless configured): longer subjects are refused before sending.
+        tracing: OpenTelemetry tracing (:mod:`jsm.tracing`): ``None`` traces when a tracer
+            provider is set, ``True`` whenever opentelemetry-api is installed, a
+            ``TracerProvider`` with that provider, ``False`` never.
 
     On a borrowed connection, the manager chains to the connection's error callback (it
     still gets every error) so that permission violations fail jsm's requests at once.
 
     Raises:
         InvalidOptionError: domain and api_prefix together, a malformed one, a bad timeout
-            or max_control_line.
+            or max_control_line, or ``tracing=True`` without opentelemetry-api.
     """
 
     def __init__(
@@ -120,6 +126,7 @@ class Manager:
         retry: Retry | None = None,
         strict: bool = False,
         max_control_line: int = DEFAULT_MAX_CONTROL_LINE,
+        tracing: bool | TracerProvider | None = None,
     ) -> None:
         if not isinstance(nc, NatsClient):
             raise InvalidOptionError(
@@ -129,7 +136,11 @@ class Manager:
         self._subjects = ApiSubjects(domain=domain, api_prefix=api_prefix)
         self._timeout = to_timedelta(timeout, name="timeout", minimum=MIN_TIMEOUT)
         self._strict = strict
-        self._transport = Transport(nc, max_control_line=check_max_control_line(max_control_line))
+        self._transport = Transport(
+            nc,
+            max_control_line=check_max_control_line(max_control_line),
+            tracing=tracing_for(nc, check_tracing(tracing)),
+        )
         self._api = ApiClient(
             self._transport, self._subjects, timeout=self._timeout, retry=retry or Retry()
         )
@@ -158,6 +169,11 @@ class Manager:
     def strict(self) -> bool:
         """Whether naming warnings are raised as errors."""
         return self._strict
+
+    @property
+    def tracing(self) -> bool:
+        """Whether this manager makes OpenTelemetry spans (see :mod:`jsm.tracing`)."""
+        return self._transport.tracing is not None
 
     @property
     def api(self) -> ApiClient:
@@ -415,7 +431,8 @@ class connect:  # lower case: used like a function, ``async with jsm.connect(url
     on the ``jsm.connection`` logger, credentials masked, unless ``error_cb``,
     ``disconnected_cb``, ``reconnected_cb`` or ``closed_cb`` are passed (those are
     called instead). ``max_control_line`` is the server's setting (4096 bytes unless
-    configured; the server does not announce it).
+    configured; the server does not announce it). ``tracing`` (see :class:`Manager`)
+    turns OpenTelemetry tracing off (``False``) or on (``True``, or a ``TracerProvider``).
 
     Raises:
         InvalidOptionError: bad domain/prefix/timeout/max_control_line (raised at the call).
@@ -432,9 +449,11 @@ class connect:  # lower case: used like a function, ``async with jsm.connect(url
         retry: Retry | None = None,
         strict: bool = False,
         max_control_line: int = DEFAULT_MAX_CONTROL_LINE,
+        tracing: bool | TracerProvider | None = None,
         **options: Unpack[ConnectOptions],
     ) -> None:
         ApiSubjects(domain=domain, api_prefix=api_prefix)  # check before any network I/O
+        self._tracing = check_tracing(tracing)
         to_timedelta(timeout, name="timeout", minimum=MIN_TIMEOUT)
         self._max_control_line = check_max_control_line(max_control_line)
         self._servers = servers
@@ -467,6 +486,7 @@ class connect:  # lower case: used like a function, ``async with jsm.connect(url
             retry=self._retry,
             strict=self._strict,
             max_control_line=self._max_control_line,
+            tracing=self._tracing,
         )
         return self._manager
 

@@ -114,8 +114,11 @@ class MessageStream:
         settings: ConsumeSettings,
         *,
         check_consumer: Callable[[], Awaitable[object]],
+        traced: bool = True,
     ) -> None:
         self._target = target
+        # Receive spans (jsm.tracing); an ordered consumer makes its own instead.
+        self._tracing = target.transport.tracing if traced else None
         self._settings = settings
         self._check_consumer = check_consumer
         self._buffer: DeliveryBuffer
@@ -228,6 +231,8 @@ class MessageStream:
             self._buffered_bytes -= _size(msg)
         if self._needs_pull():
             self._wake.set()
+        if self._tracing is not None:
+            self._tracing.delivered(msg, "consume")
         return msg
 
     # ------------------------------------------------------------------ the callback

@@ -226,11 +226,17 @@ class Consumer:
             min_ack_pending=min_ack_pending,
         )
         local_wait = self._js.timeout if no_wait else wait
-        msgs, no_responders = await fetch_batch(
+        pull = fetch_batch(
             target,
             request,
             wait=local_wait.total_seconds() + _FETCH_GRACE,
             heartbeat=None if beat is None else beat.total_seconds(),
+        )
+        tracing = target.transport.tracing  # a receive span (jsm.tracing) when traced
+        msgs, no_responders = await (
+            pull
+            if tracing is None
+            else tracing.fetch(pull, stream=self.stream_name, consumer=self.name)
         )
         if no_responders and not msgs:
             await self._explain_no_responders()

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
     from jsm._transport import NatsMsg, Transport
     from jsm.subjects import MsgMetadata
+    from jsm.tracing._delivery import Delivery
 
 __all__ = ["Msg"]
 
@@ -49,6 +50,7 @@ class Msg:
         "_ack_none",
         "_acked",
         "_metadata",
+        "_trace",
         "_transport",
         "data",
         "headers",
@@ -74,6 +76,7 @@ class Msg:
         self._ack_none = ack_none
         self._acked = ""
         self._metadata: MsgMetadata | None = None
+        self._trace: Delivery | None = None  # set when a traced connection hands it out
 
     @classmethod
     def from_nats(cls, transport: Transport, msg: NatsMsg, *, ack_none: bool = False) -> Msg:
@@ -128,6 +131,8 @@ class Msg:
                 f"the server did not confirm the ack of {self._describe()}: its consumer is gone"
             ) from None
         self._acked = "ack_sync"
+        if self._trace is not None:
+            self._trace.settled("ack")
 
     async def nak(self, *, delay: Duration | None = None) -> None:
         """Ask for redelivery, at once or after ``delay``.
@@ -189,7 +194,11 @@ class Msg:
             await unsubscribe_shielded(sub)
         if status_of(reply) is not None:
             raise JsmTimeoutError(f"no next message after {self._describe()} within {seconds:g}s")
-        return Msg.from_nats(self._transport, reply, ack_none=self._ack_none)
+        msg = Msg.from_nats(self._transport, reply, ack_none=self._ack_none)
+        if self._trace is not None:
+            self._trace.settled("ack")
+            self._trace.tracing.delivered(msg, "next")
+        return msg
 
     async def _send(self, payload: bytes, verb: str) -> None:
         self._check_ackable(verb)
@@ -199,6 +208,8 @@ class Msg:
         except BaseException:
             self._acked = ""  # not sent: the caller may try again
             raise
+        if self._trace is not None:
+            self._trace.settled(verb)
 
     def _check_ackable(self, verb: str) -> None:
         if self._ack_none:

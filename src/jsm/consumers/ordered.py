@@ -90,6 +90,7 @@ class OrderedConsumer:
         heartbeat: timedelta,
     ) -> None:
         self._js = js
+        self._tracing = js.api.transport.tracing
         self._stream = stream
         self._base = config
         self._max_messages = max_messages
@@ -152,11 +153,13 @@ class OrderedConsumer:
         try:
             msg = await receive(self._recv, self._taken)
             self._taken += 1
-            return msg
         except (anyio.EndOfStream, anyio.ClosedResourceError):
             if self._error is not None:
                 raise self._error from None
             raise StopAsyncIteration from None
+        if self._tracing is not None:
+            self._tracing.delivered(msg, "ordered")
+        return msg
 
     # ------------------------------------------------------------------ the worker
 
@@ -195,7 +198,8 @@ class OrderedConsumer:
         async def check_consumer() -> object:
             return await consumer.info(timeout=max(MIN_TIMEOUT, self._heartbeat))
 
-        async with MessageStream(target, settings, check_consumer=check_consumer) as messages:
+        stream = MessageStream(target, settings, check_consumer=check_consumer, traced=False)
+        async with stream as messages:
             async for msg in messages:
                 sequence = msg.metadata.sequence
                 if sequence.consumer != self._consumer_seq + 1:

@@ -104,6 +104,7 @@ class PushStream:
         where: str,
     ) -> None:
         self._transport = transport
+        self._tracing = transport.tracing
         self._subject = subject
         self._queue = queue
         self._heartbeat = heartbeat
@@ -190,13 +191,15 @@ class PushStream:
         try:
             msg = await receive(self._recv, self._taken)
             self._taken += 1
-            return msg
         except (anyio.EndOfStream, anyio.ClosedResourceError):
             if self._transport.is_closed:
                 raise ClosedError(
                     f"the NATS connection closed while receiving {self._where}"
                 ) from None
             raise StopAsyncIteration from None
+        if self._tracing is not None:
+            self._tracing.delivered(msg, "push")
+        return msg
 
     async def _on_msg(self, msg: NatsMsg) -> None:
         self._last_seen = anyio.current_time()

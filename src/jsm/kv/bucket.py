@@ -53,6 +53,7 @@ from jsm.models import (
 from jsm.streams import _api as streams_api
 from jsm.streams.messages import api_get, direct_get
 from jsm.subjects import check_kv_key
+from jsm.tracing._stores import traced_class
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Sequence
@@ -99,6 +100,8 @@ class KeyValue:
         self._context = f"bucket {self._bucket!r}"
         prefixes = [self._put_prefix, self._direct_prefix] if self._direct else [self._put_prefix]
         self._longest_prefix = max(len(prefix.encode()) for prefix in prefixes)
+        if js.api.transport.tracing is not None:  # spans around its operations (jsm.tracing)
+            self.__class__ = traced_class(type(self))
 
     def _through_api(self, subject: str) -> str:
         subjects = self._js.api.subjects

@@ -58,6 +58,7 @@ from jsm.objects.reader import ObjectReader
 from jsm.objects.watch import ObjectWatcher, last_meta_seq
 from jsm.streams._api import fetch_info
 from jsm.subjects import object_meta_subject, object_stream_name
+from jsm.tracing._stores import traced_class
 
 if TYPE_CHECKING:
     from collections.abc import AsyncGenerator
@@ -85,6 +86,8 @@ class ObjectStore:
         self._bucket = bucket
         self._stream = object_stream_name(bucket)
         self._info = info
+        if js.api.transport.tracing is not None:  # spans around its operations (jsm.tracing)
+            self.__class__ = traced_class(type(self))
 
     @property
     def bucket(self) -> str:

@@ -16,6 +16,8 @@ from jsm.publish._options import MSG_ID
 if TYPE_CHECKING:
     from collections.abc import Generator
 
+    from opentelemetry.trace import Span
+
     from jsm._errors_base import JsmError
     from jsm.models import PubAck
     from jsm.publish.pipeline import Publisher
@@ -48,6 +50,7 @@ class PubAckFuture:
         "_queued",
         "_retrieved",
         "_retry_at",
+        "_span",
         "_unsure",
         "_waiter",
         "_why",
@@ -81,6 +84,7 @@ class PubAckFuture:
         self._error: JsmError | None = None
         self._waiter: asyncio.Future[None] | None = None
         self._retrieved = False
+        self._span: Span | None = None  # its tracing span, when the connection is traced
 
     @property
     def msg_id(self) -> str | None:

@@ -59,6 +59,14 @@ async def publish(
     check_publish_subject(subject, api.transport.max_subject_length)
     payload = check_payload(data, api.transport.max_payload, subject=subject)
     all_headers = build_headers(headers, msg_id=msg_id, expect=expect, ttl=ttl, rollup=rollup)
+    tracing = api.transport.tracing
+    if tracing is not None:  # a span, and its context in the headers (jsm.tracing)
+        return await tracing.publish(
+            subject,
+            payload,
+            all_headers,
+            lambda traced: publish_once(api, subject, payload, headers=traced, timeout=timeout),
+        )
     return await publish_once(api, subject, payload, headers=all_headers, timeout=timeout)
 
 

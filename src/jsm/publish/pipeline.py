@@ -78,6 +78,7 @@ class Publisher:
     def __init__(self, api: ApiClient, *, max_pending: int, timeout: float, retry: Retry) -> None:
         self._api = api
         self._transport = api.transport
+        self._tracing = api.transport.tracing
         self._max_pending = max_pending
         self._low_water = max_pending - max(1, max_pending // 4)
         self._timeout = timeout
@@ -207,6 +208,9 @@ class Publisher:
         token = str(self._serial)
         now = self._clock()
         future = PubAckFuture(self, token, subject, payload, all_headers, now + self._timeout)
+        if self._tracing is not None:  # a span per message, ended by its ack (jsm.tracing)
+            future._span, all_headers = self._tracing.start_pipelined(subject, payload, all_headers)
+            future._headers = all_headers
         self._pending[token] = future
         if all_headers is not None and MSG_ID in all_headers and self._retry.enabled:
             future._retry_at = now + self._span
@@ -289,6 +293,8 @@ class Publisher:
             return
         self._awaiting.pop(future.token, None)
         future._resolve(data, error)
+        if future._span is not None and self._tracing is not None:
+            self._tracing.end_pipelined(future._span, data, error)
         if error is None:
             self.acked += 1
         elif not future._retrieved:

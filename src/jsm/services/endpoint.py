@@ -133,8 +133,11 @@ class Endpoint:
             data=data,
         )
 
-    async def handle(self, transport: Transport, msg: NatsMsg) -> None:
-        """Run the handler on one message and reply; never raises (except cancellation)."""
+    async def handle(self, transport: Transport, msg: NatsMsg) -> tuple[int, str] | None:
+        """Run the handler on one message and reply; never raises (except cancellation).
+
+        Returns the error code and description the request was answered with, if any.
+        """
         started = time.perf_counter_ns()
         request = ServiceRequest(transport, msg.subject, msg.reply, msg.data, msg.headers)
         error = await self._run(request)
@@ -150,6 +153,7 @@ class Endpoint:
             self.num_errors += 1
             self.last_error = f"{error[0]}:{error[1]}"
         self.processing_time += time.perf_counter_ns() - started
+        return error
 
     async def _run(self, request: ServiceRequest) -> tuple[int, str] | None:
         """Run the handler; return the error to answer with, or ``None`` if all went well."""

@@ -42,6 +42,7 @@ from jsm.services.request import (
 )
 from jsm.services.service import Service, StatsHandler
 from jsm.subjects import check_subject, service_subject
+from jsm.tracing._setup import tracing_for
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Mapping
@@ -106,7 +107,9 @@ class ServiceManager:
     def __init__(
         self, nc: NatsClient | Transport, *, timeout: Duration = timedelta(seconds=5)
     ) -> None:
-        self._transport = nc if isinstance(nc, Transport) else Transport(nc)
+        self._transport = (
+            nc if isinstance(nc, Transport) else Transport(nc, tracing=tracing_for(nc, None))
+        )
         self._timeout = to_timedelta(timeout, name="timeout")
 
     def add(
@@ -301,14 +304,13 @@ class ServiceManager:
                 f"None (got {type(payload).__name__}: {err})"
             ) from err
         check_payload(data, self._transport.max_payload, what="request")
-        try:
-            msg = await self._transport.request(subject, data, timeout=seconds, headers=headers)
-        except NoRespondersError as err:
-            raise NoServiceRespondersError(
-                f"no service listens on {subject!r}: start the service, check the subject, "
-                "and across accounts check the import"
-            ) from err
-        raise_for_error(msg, subject)
+        tracing = self._transport.tracing
+        if tracing is None:
+            msg = await self._call(subject, data, seconds, headers)
+        else:  # a client span whose context the request carries (jsm.tracing)
+            msg = await tracing.request(
+                subject, data, headers, lambda traced: self._call(subject, data, seconds, traced)
+            )
         if response is None:
             return bytes(msg.data)
         try:
@@ -317,6 +319,19 @@ class ServiceManager:
             raise UnexpectedReplyError(
                 f"the reply from {subject!r} is not a valid {response.__name__}: {err}"
             ) from err
+
+    async def _call(
+        self, subject: str, data: bytes, seconds: float, headers: Mapping[str, str] | None
+    ) -> NatsMsg:
+        try:
+            msg = await self._transport.request(subject, data, timeout=seconds, headers=headers)
+        except NoRespondersError as err:
+            raise NoServiceRespondersError(
+                f"no service listens on {subject!r}: start the service, check the subject, "
+                "and across accounts check the import"
+            ) from err
+        raise_for_error(msg, subject)
+        return msg
 
     def __repr__(self) -> str:
         return "<ServiceManager>"

@@ -42,6 +42,7 @@ from jsm.services._checks import (
 )
 from jsm.services.endpoint import Endpoint, Handler
 from jsm.subjects import check_subject, service_subject
+from jsm.tracing._setup import tracing_for
 
 if TYPE_CHECKING:
     from jsm._transport import NatsMsg, Subscription
@@ -200,7 +201,7 @@ class Service(_Endpoints):
         if isinstance(nc, Transport):
             self._transport = nc
         elif isinstance(nc, NatsClient):
-            self._transport = Transport(nc)
+            self._transport = Transport(nc, tracing=tracing_for(nc, None))
         else:
             raise InvalidOptionError(
                 f"Service needs a nats-py connection (got {type(nc).__name__})"
@@ -228,7 +229,7 @@ class Service(_Endpoints):
         self._running = False
         self._halting = False
         self._slots = asyncio.Semaphore(max_in_flight)
-        self._tasks: set[asyncio.Task[None]] = set()
+        self._tasks: set[asyncio.Task[object]] = set()
         self._endpoint_subs: list[Subscription] = []
         self._control_subs: list[Subscription] = []
 
@@ -447,14 +448,21 @@ class Service(_Endpoints):
         slots = self._slots
         tasks = self._tasks
         loop = asyncio.get_running_loop()
+        tracing = transport.tracing
+        service = (self._name, self._id, self._version)
+        about = (endpoint.name, endpoint.subject, endpoint.queue_group)
 
-        def finished(task: asyncio.Task[None]) -> None:
+        def finished(task: asyncio.Task[object]) -> None:
             tasks.discard(task)
             slots.release()
 
         async def dispatch(msg: NatsMsg) -> None:
             await slots.acquire()
-            task = _start(loop, endpoint.handle(transport, msg))
+            if tracing is None:
+                task = _start(loop, endpoint.handle(transport, msg))
+            else:  # a server span per request (jsm.tracing)
+                served = tracing.serve(service, about, msg, lambda: endpoint.handle(transport, msg))
+                task = _start(loop, served)
             tasks.add(task)
             task.add_done_callback(finished)
 
@@ -494,7 +502,9 @@ def _json_data(data: object) -> object:
     return data
 
 
-def _start(loop: asyncio.AbstractEventLoop, coro: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
+def _start(
+    loop: asyncio.AbstractEventLoop, coro: Coroutine[Any, Any, object]
+) -> asyncio.Task[object]:
     """Start handling a request as its own task.
 
     Where asyncio can (3.12+), the task starts eagerly: a handler that answers without
