@@ -19,6 +19,8 @@ PUBLIC_MODULES = [
     "jsm.testing",
     "jsm.subjects",
     "jsm.units",
+    "jsm.tracing",
+    "jsm.metrics",
 ]
 
 
