@@ -66,8 +66,10 @@ def report(
     ratios: dict[str, tuple[str, str]],
     *,
     unit: str = "msg/s",
+    more: dict[str, object] | None = None,
 ) -> dict[str, object]:
-    """Print a table and the named ratios (numerator name, denominator name); write JSON."""
+    """Print a table and the named ratios (numerator name, denominator name); write JSON
+    (with ``more``'s entries added to the document)."""
     by_name = {m.name: m for m in measurements}
     print(f"\n{title}")
     width = max(len(m.name) for m in measurements)
@@ -86,7 +88,7 @@ def report(
         "machine": {"python": platform.python_version(), "platform": platform.platform()},
         "results": [asdict(m) | {"rate": m.rate} for m in measurements],
         "ratios": computed,
-    }
+    } | (more or {})
     RESULTS_DIR.mkdir(exist_ok=True)
     slug = title.lower().split(":")[0].replace(" ", "_")
     path = RESULTS_DIR / f"{slug}.json"

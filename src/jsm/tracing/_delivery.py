@@ -3,8 +3,9 @@
 A receive span is made when a message reaches the caller (``next``/``fetch`` returning,
 an ``async for`` step of ``consume``, ``push`` or an ordered consumer), never while it
 waits in a buffer, as the messaging conventions ask. :func:`jsm.tracing.process` opens
-the process span; acks, naks and terms are events on it, or short settle spans when no
-process span is open.
+the process span; acks, naks and terms are settle events on it (or, outside one, on
+the span current when they are sent, if any): a span per ack would double what
+tracing costs per message.
 
 Where spans go: a span about one message is a child of the message's creation context
 when the message carries one, so a consumer continues its producer's trace, and it
@@ -34,7 +35,7 @@ if TYPE_CHECKING:
     from opentelemetry.trace import Span, SpanContext
 
     from jsm.consumers.message import Msg
-    from jsm.tracing._otel import Tracing
+    from jsm.tracing._otel import Attributes, Tracing
 
 __all__ = ["Delivery", "delivered", "fetched", "now"]
 
@@ -125,11 +126,17 @@ class Delivery:
             span.end()
 
     def settled(self, verb: str) -> None:
-        """Record an ack, nak or term: an event on the process span, else a settle span."""
-        if self.span is not None:
-            self.span.add_event(verb, {attr.OPERATION_TYPE: attr.SETTLE})
-            return
-        self._start(verb, SpanKind.CLIENT, attr.SETTLE).end()
+        """Record an ack, nak or term: an event on the process span, else on the current span."""
+        span = self.span if self.span is not None else trace.get_current_span()
+        if span.is_recording():
+            event: Attributes = {attr.OPERATION_TYPE: attr.SETTLE}
+            if self.span is None:  # on another span: say which message
+                sequence = self.attributes.get(attr.STREAM_SEQUENCE)
+                if sequence is not None:
+                    event[attr.STREAM_SEQUENCE] = sequence
+                if self.stream:
+                    event[attr.STREAM] = self.stream
+            span.add_event(verb, event)
 
 
 def delivered(tracing: Tracing, msg: Msg, operation: str) -> None:

@@ -40,6 +40,8 @@ __all__ = ["Tracing"]
 T = TypeVar("T")
 
 _MSG_ID = "Nats-Msg-Id"
+_CONTEXT_ROOM = 4096
+"""Room for a propagator's fields below ``max_payload`` before their size is measured."""
 
 
 class Tracing:
@@ -90,7 +92,13 @@ class Tracing:
             return given
         carrier = given or {}
         propagate.inject(carrier, context=trace.set_span_in_context(span))
-        if not carrier or header_block_size(carrier) + size > self._nc.max_payload:
+        if not carrier:
+            return given
+        limit = self._nc.max_payload
+        # Measured only with the caller's headers or near the limit: a W3C context alone
+        # is about 70 bytes.
+        near = given is not None or size + _CONTEXT_ROOM > limit
+        if near and header_block_size(carrier) + size > limit:
             return given
         return carrier
 
@@ -161,7 +169,7 @@ class Tracing:
         """End a pipelined publish's span with its ack (the raw reply) or its failure."""
         if error is not None:
             fail(span, error)
-        elif data:
+        elif data and span.is_recording():  # a span sampled out records nothing
             try:
                 reply = json.loads(data)
             except ValueError:
@@ -282,8 +290,9 @@ class Tracing:
 
 def _acked(span: Span, stream: str, seq: int | None, *, duplicate: bool) -> None:
     span.update_name(f"publish {stream}")
-    span.set_attribute(attr.STREAM, stream)
+    found: Attributes = {attr.STREAM: stream}
     if seq is not None:
-        span.set_attribute(attr.STREAM_SEQUENCE, seq)
+        found[attr.STREAM_SEQUENCE] = seq
     if duplicate:
-        span.set_attribute(attr.DUPLICATE, True)
+        found[attr.DUPLICATE] = True
+    span.set_attributes(found)
