@@ -11,6 +11,7 @@ from jsm.demo._consumers import consumers_section
 from jsm.demo._declarative import declarative_section
 from jsm.demo._kv import kv_section
 from jsm.demo._objects import objects_section
+from jsm.demo._observability import observability_section
 from jsm.demo._operations import operations_section
 from jsm.demo._publish import publish_section
 from jsm.demo._services import services_section
@@ -30,6 +31,7 @@ SECTIONS: list[tuple[str, Section]] = [
     ("Publishing", publish_section),
     ("Declarative state", declarative_section),
     ("Command line", cli_section),
+    ("Observability", observability_section),
 ]
 """The tour, in order: (title, section)."""
 
