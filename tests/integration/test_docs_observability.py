@@ -1,0 +1,81 @@
+"""The code in docs/observability.md: complete scripts run against a real server, fragments parse."""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from jsm.testing import NatsServer
+
+ROOT = Path(__file__).resolve().parents[2]
+PAGE = ROOT / "docs" / "observability.md"
+DEFAULT_URL = "nats://127.0.0.1:4222"
+
+
+def _blocks() -> list[str]:
+    return re.findall(r"```python\n(.*?)```", PAGE.read_text(), flags=re.DOTALL)
+
+
+def _run(block: str, url: str, tmp_path: Path, index: int) -> str:
+    script = tmp_path / f"observability_{index}.py"
+    script.write_text(block.replace(DEFAULT_URL, url))
+    result = subprocess.run(
+        [sys.executable, str(script)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        cwd=ROOT,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    return result.stdout
+
+
+def _console_spans(text: str) -> list[dict[str, object]]:
+    """The JSON objects the SDK's console exporter printed, one per span."""
+    decoder = json.JSONDecoder()
+    spans, position = [], 0
+    while (start := text.find("{", position)) != -1:
+        span, position = decoder.raw_decode(text, start)
+        spans.append(span)
+    return spans
+
+
+def test_every_block_is_a_script_or_a_marked_fragment() -> None:
+    blocks = _blocks()
+    assert len(blocks) >= 4
+    for block in blocks:
+        assert block.startswith(("import ", "# fragment")), block[:80]
+        compile(block, str(PAGE), "exec", flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT)
+
+
+def test_the_console_setup_prints_one_trace(nats_server: NatsServer, tmp_path: Path) -> None:
+    setup = next(b for b in _blocks() if "ConsoleSpanExporter" in b)
+    spans = {
+        str(span["name"]): span
+        for span in _console_spans(_run(setup, nats_server.client_url, tmp_path, 0))
+    }
+    publish, receive, process = (
+        spans[f"{op} DOCS_OBS"] for op in ("publish", "receive", "process")
+    )
+    checkout = spans["checkout"]
+    context_of = {name: span["context"] for name, span in spans.items()}
+    assert publish["parent_id"] == context_of["checkout"]["span_id"]  # type: ignore[index]
+    for child in (receive, process):
+        assert child["parent_id"] == context_of["publish DOCS_OBS"]["span_id"]  # type: ignore[index]
+    assert len({span["context"]["trace_id"] for span in (checkout, publish, receive, process)}) == 1  # type: ignore[index]
+    assert [event["name"] for event in process["events"]] == ["ack"]  # type: ignore[attr-defined]
+    assert process["kind"] == "SpanKind.CONSUMER"
+
+
+def test_the_collector_script_prints_metrics(nats_server: NatsServer, tmp_path: Path) -> None:
+    script = next(b for b in _blocks() if "JetStreamCollector" in b and b.startswith("import "))
+    out = _run(script, nats_server.client_url, tmp_path, 1)
+    assert 'nats_server_check_stream_status_code{item="orders",status="OK"} 0.0' in out
+    assert 'jsm_stream_messages{stream="DOCS_METRICS"} 1.0' in out
