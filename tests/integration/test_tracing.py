@@ -403,3 +403,26 @@ async def test_processor_runs_each_call_inside_its_messages_process_span(
         parent_of(p).span_id for p in processes
     )
     assert all([event.name for event in span.events] == ["term"] for span in processes)
+
+
+async def test_msg_next_acks_inside_the_process_span_and_traces_the_next_message(
+    producer: jsm.Manager, consumer: jsm.Manager, spans: Spans, unique_name: str
+) -> None:
+    await _stream(producer, unique_name)
+    worker = await _worker(consumer, unique_name)
+    for n in range(2):
+        await producer.publish(f"{unique_name}.{n}", b"job")
+    first_publish, second_publish = await spans.wait_for(f"publish {unique_name}", 2)
+    (first,) = await worker.fetch(1, max_wait=5)
+    with jsm.tracing.process(first):
+        second = await first.next(timeout=5)
+    assert second.data == b"job"
+
+    process = await spans.one(f"process {unique_name}")
+    assert is_child(process, first_publish)
+    assert [event.name for event in process.events] == ["ack"]
+    receives = await spans.wait_for(f"receive {unique_name}", 2)
+    by_operation = {(span.attributes or {})["messaging.operation.name"]: span for span in receives}
+    assert is_child(by_operation["next"], second_publish)
+    assert is_child(by_operation["fetch"], first_publish)
+    await second.ack()
