@@ -426,3 +426,22 @@ async def test_msg_next_acks_inside_the_process_span_and_traces_the_next_message
     assert is_child(by_operation["next"], second_publish)
     assert is_child(by_operation["fetch"], first_publish)
     await second.ack()
+
+
+async def test_a_subclass_of_a_bucket_handle_is_traced_too(
+    producer: jsm.Manager, spans: Spans, unique_name: str
+) -> None:
+    class Settings(jsm.KeyValue):
+        async def color(self) -> bytes:
+            return (await self.get("color")).value
+
+    await producer.kv.create(jsm.KeyValueConfig(bucket=unique_name))
+    settings = Settings(producer, await producer.streams.info(f"KV_{unique_name}"))
+    await settings.put("color", b"blue")
+    assert await settings.color() == b"blue"
+    assert isinstance(settings, Settings)
+    assert [span.name for span in spans.finished()] == [
+        f"kv.put {unique_name}",
+        f"kv.get {unique_name}",
+    ]
+    await producer.kv.delete(unique_name)

@@ -51,7 +51,8 @@ __all__ = ["Exporter", "serve"]
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_PORT: Final = 9111
+DEFAULT_PORT: Final = 8080
+"""The port natscli's exporter listens on by default."""
 _MAX_REQUEST = 16_384
 _REQUEST_TIMEOUT = 10.0
 _MAX_CONNECTIONS = 64
@@ -92,7 +93,7 @@ class Exporter:
             needed when checks name contexts (the ``jsm`` command line passes its own).
         servers: where the default connection goes when ``connect`` is not given.
         host: the address to listen on (natscli listens on every interface).
-        port: the port (``0`` picks a free one; see :attr:`port`).
+        port: the port (natscli's 8080 by default; ``0`` picks a free one, see :attr:`port`).
         tls: serve HTTPS with this server-side context.
         namespace: the metric name prefix (natscli's ``nats_server_check`` by default).
 

@@ -53,7 +53,10 @@ def traced_class(cls: type[T]) -> type[T]:
     """The subclass of a bucket handle's class whose operations make spans (made once)."""
     made = _MADE.get(cls)
     if made is None:
-        prefix, argument, methods = _TRACED[cls.__name__]
+        # The handle's own class, or the first of its bases jsm traces (a user's subclass).
+        prefix, argument, methods = next(
+            _TRACED[base.__name__] for base in cls.__mro__ if base.__name__ in _TRACED
+        )
         namespace: dict[str, object] = {
             name: _traced(getattr(cls, name), f"{prefix}.{name}", argument) for name in methods
         }
