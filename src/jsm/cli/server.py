@@ -300,3 +300,53 @@ def report_jetstream(
 
 
 add_aliases(app, "report", "r")
+
+
+@command(check, "exporter")
+def check_exporter(
+    ctx: typer.Context,
+    config: Annotated[str, typer.Option("--config", help="natscli exporter config (YAML/JSON)")],
+    port: Annotated[int, typer.Option(help="Port to serve /metrics on")] = 8080,
+    host: Annotated[str, typer.Option(help="Address to listen on")] = "0.0.0.0",
+    https_certificate: Annotated[
+        str | None, typer.Option(help="Serve HTTPS with this certificate (PEM)")
+    ] = None,
+    https_key: Annotated[str | None, typer.Option(help="The certificate's private key")] = None,
+    namespace: Annotated[str, typer.Option(help="Prefix of the metric names")] = (
+        "nats_server_check"
+    ),
+) -> None:
+    """Serve the checks of a config file as Prometheus metrics on /metrics until Ctrl-C."""
+    import asyncio
+    import dataclasses
+    import ssl
+
+    import jsm.metrics
+    from jsm.cli._app import settings_of
+
+    if (https_certificate is None) != (https_key is None):
+        raise CliError("--https-certificate and --https-key go together")
+    try:
+        loaded = jsm.metrics.ExporterConfig.load(config)
+    except jsm.errors.InvalidOptionError as err:
+        raise CliError(f"--config {config}: {err}") from None
+    tls = None
+    if https_certificate is not None and https_key is not None:
+        tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        tls.load_cert_chain(https_certificate, https_key)
+    settings = settings_of(ctx)
+    settings.connect()  # check the connection flags before serving anything
+
+    def connect(context: str | None) -> jsm.connect:
+        chosen = settings if context is None else dataclasses.replace(settings, context=context)
+        return chosen.connect()
+
+    out.line(f"serving /metrics on {host}:{port} ({len(loaded.checks)} checks)")
+    try:
+        asyncio.run(
+            jsm.metrics.serve(
+                loaded, connect=connect, host=host, port=port, tls=tls, namespace=namespace
+            )
+        )
+    except KeyboardInterrupt:
+        raise typer.Exit(0) from None
