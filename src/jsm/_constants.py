@@ -7,6 +7,12 @@ from datetime import timedelta
 DEFAULT_TIMEOUT = timedelta(seconds=5)
 """How long an API request waits for its reply unless told otherwise."""
 
+DEFAULT_PUBLISH_TIMEOUT = timedelta(seconds=20)
+"""How long a publish (its retries included) waits for its acknowledgement unless told
+otherwise: longer than a stream leader election (nats-server notices a dead leader after
+its Raft election timeout, 4 to 9 s, and a new leader then takes over), so publishes ride
+through one with default settings."""
+
 MIN_TIMEOUT = timedelta(milliseconds=500)
 """Shorter timeouts are rejected: the server's own API handling can take this long."""
 
@@ -159,6 +165,11 @@ PUBLISHER_MAX_PENDING = 256
 
 PUBLISHER_SUBJECT_CACHE = 1024
 """Subjects a pipeline remembers as checked, so repeated subjects skip the check."""
+
+PUBLISHER_RECONNECT_POLL = 0.1
+"""Seconds between a pipeline's checks for a reconnect while publishes with a msg_id
+await their ack: the acks of those sent before it died with the old connection, so they
+are sent again as soon as it is back (the stream drops a copy it already has)."""
 
 PUBLISHER_MAX_FAILURES_KEPT = 100
 """Failed acknowledgements a pipeline keeps for the error it raises on exit."""

@@ -15,6 +15,7 @@ import nats.errors
 import jsm.publish as publishing
 from jsm._connection_log import ConnectionLog, redact, secrets_of
 from jsm._constants import (
+    DEFAULT_PUBLISH_TIMEOUT,
     DEFAULT_TIMEOUT,
     MIN_TIMEOUT,
     ORDERED_MAX_MESSAGES,
@@ -100,6 +101,8 @@ class Manager:
         domain: reach the JetStream of this domain (``$JS.<domain>.API``).
         api_prefix: reach a JetStream API imported from another account under this prefix.
         timeout: default deadline of each API call (at least 0.5 s).
+        publish_timeout: default deadline of each publish, retries included (20 s: longer
+            than a stream leader election), for publishes, batches, KV writes, object puts.
         retry: how to retry idempotent requests during leader elections.
         strict: turn naming warnings (``:`` or long names) into errors.
         max_control_line: the server's ``max_control_line`` (bytes; not announced by the
@@ -123,6 +126,7 @@ class Manager:
         domain: str | None = None,
         api_prefix: str | None = None,
         timeout: Duration = DEFAULT_TIMEOUT,
+        publish_timeout: Duration = DEFAULT_PUBLISH_TIMEOUT,
         retry: Retry | None = None,
         strict: bool = False,
         max_control_line: int = DEFAULT_MAX_CONTROL_LINE,
@@ -135,6 +139,7 @@ class Manager:
             )
         self._subjects = ApiSubjects(domain=domain, api_prefix=api_prefix)
         self._timeout = to_timedelta(timeout, name="timeout", minimum=MIN_TIMEOUT)
+        publish_span = to_timedelta(publish_timeout, name="publish_timeout", minimum=MIN_TIMEOUT)
         self._strict = strict
         self._transport = Transport(
             nc,
@@ -142,7 +147,11 @@ class Manager:
             tracing=tracing_for(nc, check_tracing(tracing)),
         )
         self._api = ApiClient(
-            self._transport, self._subjects, timeout=self._timeout, retry=retry or Retry()
+            self._transport,
+            self._subjects,
+            timeout=self._timeout,
+            retry=retry or Retry(),
+            publish_timeout=publish_span,
         )
 
     @property
@@ -164,6 +173,11 @@ class Manager:
     def timeout(self) -> timedelta:
         """The default deadline of each API call."""
         return self._timeout
+
+    @property
+    def publish_timeout(self) -> timedelta:
+        """The default deadline of each publish (retries included)."""
+        return self._api.publish_timeout
 
     @property
     def strict(self) -> bool:
@@ -249,8 +263,9 @@ class Manager:
                 ``MessageTTLDisabledError``, ``StreamMessageExceedsMaximumError``, ...).
             NoStreamError: no stream captures ``subject``.
             NoStreamAnsweredError: no stream answered in time (electing a leader?).
-            JsmTimeoutError: no acknowledgement in time; the outcome is unknown (with a
-                ``msg_id``, jsm sent it again within the timeout, and so may you).
+            JsmTimeoutError: no acknowledgement within ``timeout`` (``publish_timeout``
+                unless given); the outcome is unknown (with a ``msg_id``, jsm sent it
+                again within the timeout, and so may you).
         """
         return await publishing.publish(
             self._api,
@@ -290,6 +305,7 @@ class Manager:
 
         ``await b.add(subject, data)`` for each; leaving the block commits and sets
         ``b.ack``; an exception in the block stores nothing. The stream needs ``allow_atomic``.
+        ``timeout`` defaults to ``publish_timeout``.
 
         Raises:
             InvalidOptionError: a bad ``batch_id`` or timeout.
@@ -307,6 +323,7 @@ class Manager:
         ``fut = await pub.publish(subject, data)`` waits only while ``max_pending`` acks
         are outstanding; ``await fut`` gives the ``PubAck``. Leaving the block waits for
         every ack and raises ``PublishFailedError`` for failures nobody retrieved.
+        ``timeout`` (each publish's) defaults to ``publish_timeout``.
 
         Raises:
             InvalidOptionError: ``max_pending`` below 1 or a bad timeout.
@@ -315,15 +332,10 @@ class Manager:
             raise InvalidOptionError(
                 f"max_pending must be a positive integer (got {max_pending!r})"
             )
-        span = (
-            self._timeout
-            if isinstance(timeout, NotGiven)
-            else to_timedelta(timeout, name="timeout", minimum=MIN_TIMEOUT)
-        )
         return publishing.Publisher(
             self._api,
             max_pending=max_pending,
-            timeout=span.total_seconds(),
+            timeout=self._api.publish_seconds(timeout),
             retry=self._api.retry,
         )
 
@@ -431,8 +443,9 @@ class connect:  # lower case: used like a function, ``async with jsm.connect(url
     on the ``jsm.connection`` logger, credentials masked, unless ``error_cb``,
     ``disconnected_cb``, ``reconnected_cb`` or ``closed_cb`` are passed (those are
     called instead). ``max_control_line`` is the server's setting (4096 bytes unless
-    configured; the server does not announce it). ``tracing`` (see :class:`Manager`)
-    turns OpenTelemetry tracing off (``False``) or on (``True``, or a ``TracerProvider``).
+    configured; the server does not announce it). ``timeout``, ``publish_timeout`` and
+    ``tracing`` are as for :class:`Manager`: ``tracing`` turns OpenTelemetry tracing off
+    (``False``) or on (``True``, or a ``TracerProvider``).
 
     Raises:
         InvalidOptionError: bad domain/prefix/timeout/max_control_line (raised at the call).
@@ -446,6 +459,7 @@ class connect:  # lower case: used like a function, ``async with jsm.connect(url
         domain: str | None = None,
         api_prefix: str | None = None,
         timeout: Duration = DEFAULT_TIMEOUT,
+        publish_timeout: Duration = DEFAULT_PUBLISH_TIMEOUT,
         retry: Retry | None = None,
         strict: bool = False,
         max_control_line: int = DEFAULT_MAX_CONTROL_LINE,
@@ -455,10 +469,12 @@ class connect:  # lower case: used like a function, ``async with jsm.connect(url
         ApiSubjects(domain=domain, api_prefix=api_prefix)  # check before any network I/O
         self._tracing = check_tracing(tracing)
         to_timedelta(timeout, name="timeout", minimum=MIN_TIMEOUT)
+        to_timedelta(publish_timeout, name="publish_timeout", minimum=MIN_TIMEOUT)
         self._max_control_line = check_max_control_line(max_control_line)
         self._servers = servers
         self._settings = {"domain": domain, "api_prefix": api_prefix}
         self._timeout = timeout
+        self._publish_timeout = publish_timeout
         self._retry = retry
         self._strict = strict
         self._options = options
@@ -483,6 +499,7 @@ class connect:  # lower case: used like a function, ``async with jsm.connect(url
             domain=self._settings["domain"],
             api_prefix=self._settings["api_prefix"],
             timeout=self._timeout,
+            publish_timeout=self._publish_timeout,
             retry=self._retry,
             strict=self._strict,
             max_control_line=self._max_control_line,

@@ -7,8 +7,8 @@ stored), which jsm retries until the publish's deadline. The publishes in flight
 dead leader at the instant of the kill get no reply at all, stored or not; the client
 cannot tell, so jsm sends them again only under a ``Nats-Msg-Id`` (the stream drops the
 second copy), and otherwise fails them with a timeout that says the outcome is unknown.
-So the tests that require every publish to succeed give every message a msg_id, and
-publish with a timeout longer than an election (30 s: 10 s per try).
+So the tests that require every publish to succeed give every message a msg_id; they
+publish with default settings: the default publish timeout (20 s) outlasts an election.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 TOTAL = 10_000
 KILL_AT = TOTAL // 3
 TIMEOUT = 30.0
-"""Longer than an election (4 to 9 s) plus the time a loaded machine adds."""
+"""The set-up connection's API timeout: patient while the cluster recovers."""
 
 pytestmark = pytest.mark.timeout(600)
 
@@ -43,9 +43,10 @@ def cluster() -> Iterator[Cluster]:
 
 
 def connect_via(cluster: Cluster, node: int) -> jsm.connect:
-    """A connection to ``node`` first (the others only after it fails)."""
+    """A connection to ``node`` first (the others only after it fails), with default
+    timeouts and retries."""
     urls = [cluster.urls[node]] + [u for i, u in enumerate(cluster.urls) if i != node]
-    return jsm.connect(urls, timeout=TIMEOUT, dont_randomize=True)
+    return jsm.connect(urls, dont_randomize=True)
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, TypeVar
 import anyio
 import pydantic
 
-from jsm._constants import API_LEVEL_HEADER, MIN_TIMEOUT
+from jsm._constants import API_LEVEL_HEADER, DEFAULT_PUBLISH_TIMEOUT, MIN_TIMEOUT
 from jsm._errors_base import (
     JetStreamUnavailableError,
     JsmTimeoutError,
@@ -47,14 +47,25 @@ Body = Model | dict[str, object] | bytes | None
 
 
 class ApiClient:
-    """Sends typed JetStream API requests over one transport and subject mapping."""
+    """Sends typed JetStream API requests over one transport and subject mapping.
+
+    ``timeout`` is the default deadline of API requests; ``publish_timeout`` that of
+    publishes (their retries included), which must outlast a stream leader election.
+    """
 
     def __init__(
-        self, transport: Transport, subjects: ApiSubjects, *, timeout: timedelta, retry: Retry
+        self,
+        transport: Transport,
+        subjects: ApiSubjects,
+        *,
+        timeout: timedelta,
+        retry: Retry,
+        publish_timeout: timedelta = DEFAULT_PUBLISH_TIMEOUT,
     ) -> None:
         self.transport = transport
         self.subjects = subjects
         self.timeout = timeout
+        self.publish_timeout = publish_timeout
         self.retry = retry
         self.api_level: int | None = None
         """The server's API level, learned from the last account info (None until then)."""
@@ -71,6 +82,17 @@ class ApiClient:
             else to_timedelta(timeout, name="timeout", minimum=MIN_TIMEOUT)
         )
         return anyio.current_time() + span.total_seconds()
+
+    def publish_seconds(self, timeout: Duration | NotGiven = NOT_GIVEN) -> float:
+        """Return how long a publish with ``timeout`` may take, in seconds
+        (``publish_timeout`` unless given).
+
+        Raises:
+            InvalidOptionError: the timeout is not positive or is under 0.5 s.
+        """
+        if isinstance(timeout, NotGiven):
+            return self.publish_timeout.total_seconds()
+        return to_timedelta(timeout, name="timeout", minimum=MIN_TIMEOUT).total_seconds()
 
     def require_api_level(self, feature: str, level: int) -> dict[str, str]:
         """Return the header a request for ``feature`` needs (ADR-44).

@@ -109,7 +109,7 @@ async def write(
     if isinstance(timeout, NotGiven):
         # The common case takes one lean request; "no responders" (an election, or
         # no bucket) and transient errors go to publish_once, which retries them.
-        span = api.timeout.total_seconds()
+        span = api.publish_timeout.total_seconds()
         try:
             msg = await api.transport.request_lean(subject, value, timeout=span, headers=headers)
         except NoRespondersError:

@@ -57,7 +57,7 @@ async def put_chunks(
     api = store._js.api
     nuid = _wire.new_nuid()
     subject = object_chunk_subject(store.bucket, nuid)
-    ack_timeout = api.deadline(timeout) - anyio.current_time()
+    ack_timeout = api.publish_seconds(timeout)
     context = f"object {name!r} in object store {store.bucket!r}"
     size = count = 0
     window = AckWindow(

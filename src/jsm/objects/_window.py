@@ -178,7 +178,9 @@ class AckWindow:
         _, deadline = next(iter(self._pending.values()))
         remaining = deadline - anyio.current_time()
         if remaining <= 0:
-            raise JsmTimeoutError(f"no acknowledgement for a chunk in time ({self._context})")
+            raise JsmTimeoutError(
+                f"no acknowledgement for a chunk within {self._ack_timeout:g}s ({self._context})"
+            )
         self._progress = event = anyio.Event()
         with anyio.move_on_after(min(remaining, _POLL)):
             await event.wait()

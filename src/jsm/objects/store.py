@@ -161,7 +161,8 @@ class ObjectStore:
         ``source`` is bytes, a binary file object, or an (async) iterator of bytes; it
         is read a few chunks at a time, so memory stays bounded whatever its size.
         ``meta`` adds a description, headers, metadata and a chunk size (128 KiB by
-        default). ``timeout`` bounds each acknowledgement, not the whole put. If the put
+        default). ``timeout`` bounds each acknowledgement, not the whole put (the
+        manager's ``publish_timeout`` unless given). If the put
         fails, the chunks it sent are purged and the previous version stays.
 
         Raises:

@@ -28,7 +28,7 @@ from jsm._errors_base import (
     NoStreamError,
 )
 from jsm._generated_errors import NotEnabledError, NotEnabledForAccountError
-from jsm._options import NOT_GIVEN, Duration, NotGiven, duration_seconds
+from jsm._options import NOT_GIVEN, Duration, NotGiven
 from jsm._transport import NoRespondersError
 from jsm.api._retry import attempt_span, is_transient, transient_error
 from jsm.models import PubAck, StreamNamesResponse
@@ -78,7 +78,7 @@ async def publish_once(
         NoStreamAnsweredError: no stream answered before the deadline (an election?).
         JsmTimeoutError: no acknowledgement before the deadline; the outcome is unknown.
     """
-    span = _seconds(api, timeout)
+    span = api.publish_seconds(timeout)
     deadline = anyio.current_time() + span
     idempotent = resendable and api.retry.enabled and headers is not None and MSG_ID in headers
     first_wait = attempt_span(span) if idempotent else span
@@ -124,7 +124,7 @@ async def publish_request(
         NoStreamAnsweredError: no stream answered before the deadline (an election?).
         JsmTimeoutError: no reply before the deadline; the outcome is unknown.
     """
-    span = _seconds(api, timeout)
+    span = api.publish_seconds(timeout)
     deadline = anyio.current_time() + span
     try:
         msg = await api.transport.request_lean(subject, payload, timeout=span, headers=headers)
@@ -303,7 +303,7 @@ def no_stream_answered(
     return NoStreamAnsweredError(
         f"no stream answered a publish to {subject!r}{about} within {span:g}s{which}: "
         "it may be electing a leader (nats-server takes 4 to 9 s to replace a dead one); "
-        f"{stored}; publish again, or give publishes a timeout longer than an election"
+        f"{stored}; publish again, or give publishes a longer timeout (publish_timeout)"
     )
 
 
@@ -349,12 +349,6 @@ def decode_pub_ack(
         UnexpectedReplyError: the reply is not a PubAck.
     """
     return api.decode(data, PubAck, subject=subject, context=context)
-
-
-def _seconds(api: ApiClient, timeout: Duration | NotGiven) -> float:
-    if isinstance(timeout, NotGiven):
-        return api.timeout.total_seconds()
-    return duration_seconds(timeout, name="timeout", minimum=MIN_TIMEOUT)
 
 
 def _msg_id(headers: Mapping[str, str] | None) -> str | None:

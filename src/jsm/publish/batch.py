@@ -74,7 +74,7 @@ class Batch:
                 f"batch_id must be 1 to {BATCH_ID_MAX_LENGTH} printable characters without "
                 f"spaces (got {batch_id!r})"
             )
-        api.deadline(timeout)  # check the timeout now
+        api.publish_seconds(timeout)  # check the timeout now
         self._api = api
         self._timeout = timeout
         self.batch_id = batch_id
