@@ -43,6 +43,7 @@ class PubAckFuture:
         "_attempt",
         "_data",
         "_deadline",
+        "_epoch",
         "_error",
         "_headers",
         "_payload",
@@ -76,6 +77,7 @@ class PubAckFuture:
         self._deadline = deadline  # the whole publish's, retries included
         self._retry_at = deadline  # when a try with a msg_id is given up and sent again
         self._attempt = 1  # tries sent so far
+        self._epoch = 0  # the connection (reconnect count) its last try travels on
         self._why: str | JsmError | None = None  # why the last try failed (retryable)
         self._unsure = False  # a try got no answer: it may have been stored
         self._queued = False  # waiting in the pipeline's re-send queue

@@ -8,7 +8,8 @@ outstanding (back-pressure instead of an unbounded queue). One task of the block
 group watches the deadlines, another re-sends what a stream electing a leader could not
 take ("no responders", or a transient error reply: nothing was stored) until the
 publish's deadline, and a message with a ``Nats-Msg-Id`` whose ack did not come (the
-stream deduplicates it). Leaving the block waits for every ack; failures nobody
+stream deduplicates it): after a third of the timeout, or at once when the connection
+comes back after a loss (the acks of what was sent before died with it). Leaving the block waits for every ack; failures nobody
 retrieved are raised then as one :class:`~jsm.errors.PublishFailedError`.
 """
 
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 from typing import TYPE_CHECKING, Literal, Self
 
 import anyio
@@ -26,6 +28,7 @@ from jsm._constants import (
     PUBLISH_STREAM_CHECK_TIMEOUT,
     PUBLISH_STREAM_CHECK_TTL,
     PUBLISHER_MAX_FAILURES_KEPT,
+    PUBLISHER_RECONNECT_POLL,
     PUBLISHER_SUBJECT_CACHE,
 )
 from jsm._errors_base import ApiError, ClosedError, JsmError, PublishFailedError
@@ -89,6 +92,7 @@ class Publisher:
         # of their _retry_at): the watcher sends them again when that passes.
         self._awaiting: dict[str, PubAckFuture] = {}
         self._serial = 0
+        self._reconnects = 0  # the connection's reconnect count the watcher last saw
         self._prefix = ""
         self._cut = 0
         self._sub: Subscription | None = None
@@ -126,6 +130,7 @@ class Publisher:
         self._clock = asyncio.get_running_loop().time
         self._prefix = self._transport.new_inbox() + "."
         self._cut = len(self._prefix)
+        self._reconnects = self._transport.reconnects
         self._sub = await self._transport.subscribe(
             self._prefix + "*",
             callback=self._on_reply,
@@ -214,6 +219,7 @@ class Publisher:
         self._pending[token] = future
         if all_headers is not None and MSG_ID in all_headers and self._retry.enabled:
             future._retry_at = now + self._span
+            future._epoch = self._epoch()
             self._awaiting[token] = future
         try:
             await self._transport.publish(
@@ -330,6 +336,8 @@ class Publisher:
     async def _watch_deadlines(self) -> None:
         while True:
             now = self._clock()
+            if self._transport.reconnects != self._reconnects:
+                self._after_reconnect()
             oldest = next(iter(self._pending.values()), None)
             if oldest is not None and now >= oldest._deadline:
                 self._settle(oldest, None, self._late_error(oldest))
@@ -344,8 +352,27 @@ class Publisher:
             wake = min(
                 oldest._deadline if oldest is not None else now + self._timeout,
                 lost._retry_at if lost is not None else now + self._span,
+                now + PUBLISHER_RECONNECT_POLL if lost is not None else math.inf,
             )
             await anyio.sleep_until(wake)
+
+    def _after_reconnect(self) -> None:
+        """Queue at once the publishes with a msg_id sent on the lost connection: their acks
+        died with it (the server that took them replied to a connection that is gone)."""
+        self._reconnects = current = self._transport.reconnects
+        lost = [future for future in self._awaiting.values() if future._epoch < current]
+        if lost:
+            logger.debug(
+                "reconnected: sending %d publishes again (their acks were lost)", len(lost)
+            )
+        for future in lost:
+            self._retry_or_fail(future, LOST_ACK)
+
+    def _epoch(self) -> int:
+        """The connection a message sent now travels on: while disconnected, nats-py keeps
+        it in its reconnect buffer and sends it on the next one."""
+        transport = self._transport
+        return transport.reconnects + (0 if transport.is_connected else 1)
 
     async def _resend(self) -> None:
         if self._retry_receive is None:
@@ -378,6 +405,7 @@ class Publisher:
             future._attempt += 1
             if future.msg_id is not None:
                 future._retry_at = self._clock() + self._span
+                future._epoch = self._epoch()
                 self._awaiting[future.token] = future
 
     async def _has_stream(self, subject: str) -> bool | None:
