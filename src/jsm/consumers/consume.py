@@ -3,8 +3,11 @@
 Inside ``async with``, a task group runs the pull loop. It keeps at most
 ``max_messages`` (or ``max_bytes``) requested-or-buffered, pulls again when that falls
 to the threshold, checks the server's idle heartbeats, re-pulls after a reconnect, a
-leader change or missed heartbeats, and asks the server whether the consumer still
-exists when nobody answers. Messages reach the caller through a bounded memory object
+leader change or missed heartbeats. A pull nobody serves (the consumer electing a
+leader, or gone) is sent again with a short backoff, while a background check asks
+whether the consumer still exists: during an election that question goes unanswered
+until its timeout, and waiting for it would hold the loop long after a new leader
+serves. Messages reach the caller through a bounded memory object
 stream. Faults no re-pull can fix (consumer deleted, a push consumer, a refused
 request) end the iteration with a typed error, after the buffered messages. Leaving the
 block (or :meth:`MessageStream.stop`) stops pulling and releases the messages not yet
@@ -29,6 +32,7 @@ from jsm._errors_base import (
     MissedHeartbeatError,
 )
 from jsm._transport import status_of
+from jsm.api._retry import Retry
 from jsm.consumers._buffer import DeliveryBuffer
 from jsm.consumers.pull import Status, classify, pending_of
 from jsm.models import PullRequest
@@ -52,6 +56,8 @@ logger = logging.getLogger(__name__)
 _BYTES_MODE_BATCH = 1_000_000
 _MAX_CHECK_INTERVAL = 1.0
 _WARN_BACKOFF = 1.0
+_REPULL = Retry()
+"""Backoff of re-pulls nobody served: 50 ms doubling to 1 s, with jitter."""
 _YIELD_EVERY = 64
 
 
@@ -133,6 +139,9 @@ class MessageStream:
         self._not_before = 0.0
         self._reconnects = target.transport.reconnects
         self._no_responders = False
+        self._unanswered = 0  # pulls in a row that nobody served
+        self._checking = False  # a check that the consumer exists is under way
+        self._checks: TaskGroup | None = None
         self._error: JsmError | None = None
         self._tg: TaskGroup | None = None
         # The loop's own scope: cancelling the task group's would cancel the caller's
@@ -245,6 +254,7 @@ class MessageStream:
             return
         kind = classify(*status)
         if kind is Status.HEARTBEAT:
+            self._unanswered = 0
             return
         if kind is Status.DONE:
             count, size = pending_of(msg)
@@ -279,6 +289,7 @@ class MessageStream:
         if self._buffer.releasing:
             await self._buffer.put(msg)  # released: the loop is stopping
             return
+        self._unanswered = 0
         self._pending_msgs = max(0, self._pending_msgs - 1)
         self._buffered_msgs += 1
         if self._settings.max_bytes is not None:
@@ -300,15 +311,21 @@ class MessageStream:
         settings = self._settings
         interval = min(settings.heartbeat.total_seconds(), _MAX_CHECK_INTERVAL)
         with self._loop_scope:
-            try:
-                while True:
-                    await self._maybe_pull()
-                    with anyio.move_on_after(interval):
-                        await self._wake.wait()
-                    self._wake = anyio.Event()
-                    self._check_heartbeat()
-            except JsmError as err:
-                self._fail(err)
+            async with anyio.create_task_group() as self._checks:
+                try:
+                    while True:
+                        await self._maybe_pull()
+                        with anyio.move_on_after(self._pause(interval)):
+                            await self._wake.wait()
+                        self._wake = anyio.Event()
+                        self._check_heartbeat()
+                except JsmError as err:
+                    self._fail(err)
+
+    def _pause(self, interval: float) -> float:
+        """How long the loop may sleep: ``interval``, or until a re-pull is due."""
+        due = self._not_before - anyio.current_time()
+        return min(interval, due) if due > 0 else interval
 
     def _needs_pull(self) -> bool:
         settings = self._settings
@@ -327,20 +344,33 @@ class MessageStream:
             logger.warning("reconnected; pulling again on consumer %r", self._target.consumer)
             self._pending_msgs = self._pending_bytes = 0
         if self._no_responders:
-            await self._confirm_consumer()
+            self._no_responders = False
+            self._unanswered += 1
+            self._start_check()
+            self._not_before = anyio.current_time() + _REPULL.delay(self._unanswered)
         if not transport.is_connected or anyio.current_time() < self._not_before:
             return
         if self._needs_pull():
             await self._pull()
 
+    def _start_check(self) -> None:
+        """Ask in the background whether the consumer exists; the re-pulls go on meanwhile."""
+        if not self._checking and self._checks is not None:
+            self._checking = True
+            self._checks.start_soon(self._confirm_consumer)
+
     async def _confirm_consumer(self) -> None:
-        """Nobody served the pull: raise if the consumer is gone, else wait and pull again."""
-        self._no_responders = False
+        """Nobody served a pull: end the loop if the consumer is gone."""
         try:
             await self._check_consumer()
         except (JetStreamUnavailableError, JsmTimeoutError) as err:
-            logger.warning("consumer %r not reachable (%s); will retry", self._target.consumer, err)
-            self._not_before = anyio.current_time() + _WARN_BACKOFF
+            logger.warning(
+                "consumer %r not reachable (%s); pulling again", self._target.consumer, err
+            )
+        except JsmError as err:
+            self._fail(err)
+        finally:
+            self._checking = False
 
     async def _pull(self) -> None:
         settings = self._settings
