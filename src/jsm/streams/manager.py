@@ -215,6 +215,8 @@ class StreamManager:
             StreamNameExistError: a stream of the target name already exists.
             InvalidOptionError: the file is not a jsm snapshot or the overrides are bad.
             StreamRestoreError: the server could not restore it.
+            JsmConnectionError: the connection was lost midway (no stream is made, unless
+                it was lost after the last chunk: then check whether the stream exists).
         """
         from jsm.streams.snapshot import restore_stream  # the snapshot module imports this one
 

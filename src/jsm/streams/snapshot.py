@@ -5,7 +5,9 @@ state as JSON) followed by the server's snapshot bytes exactly as they arrived. 
 directions move one chunk at a time, so memory stays bounded by the flow-control window
 whatever the stream's size: on the way out every chunk is acknowledged once written
 (the server pauses when too much is unacknowledged); on the way in every chunk is a
-request the server answers when it has stored it.
+request the server answers when it has stored it. The server's side of either transfer
+does not survive the loss of the connection, so a transfer fails with
+:class:`~jsm.errors.JsmConnectionError` as soon as it is lost, not at its timeout.
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ from jsm.models import (
 )
 from jsm.streams import _api
 from jsm.streams._checks import check_stream_config
+from jsm.streams._transfer import Connection
 from jsm.subjects import check_name
 
 if TYPE_CHECKING:
@@ -165,6 +168,7 @@ async def snapshot_stream(
         StreamNotFoundError: no such stream.
         StreamSnapshotError: the server failed while sending the snapshot.
         JsmTimeoutError: the server stopped sending chunks.
+        JsmConnectionError: the connection was lost midway (a file it created is removed).
     """
     size = DEFAULT_CHUNK_SIZE if chunk_size is None else chunk_size
     if isinstance(size, bool) or not 1024 <= size <= js.api.transport.max_payload:
@@ -194,11 +198,12 @@ async def _receive(
     progress: Progress | None,
 ) -> SnapshotResult:
     transport = js.api.transport
+    connection = Connection(transport, f"snapshot of stream {name!r}")
     inbox = transport.new_inbox()
     limit = 2 * WINDOW_SIZE // chunk_size + 16
     sub = await transport.subscribe(inbox, pending_msgs_limit=limit)
     try:
-        reply = await js.api.request(
+        request = js.api.request(
             f"STREAM.SNAPSHOT.{name}",
             StreamSnapshotRequest(
                 deliver_subject=inbox,
@@ -210,10 +215,11 @@ async def _receive(
             timeout=wait,
             context=f"stream {name!r} snapshot",
         )
+        reply = await connection.watch(request)
         await out.write(_header(reply.config, reply.state))
         done = chunks = 0
         while True:
-            msg = await next_msg(sub, timeout=wait)
+            msg = await connection.watch(next_msg(sub, timeout=wait))
             if not msg.data:
                 _check_end(msg, name)
                 break
@@ -276,6 +282,8 @@ async def restore_stream(
         InvalidOptionError: the file is not a jsm snapshot, or the overrides are bad.
         StreamNameExistRestoreFailedError: a stream of the target name already exists.
         StreamRestoreError: the server refused the data.
+        JsmConnectionError: the connection was lost midway (no stream is made, unless it
+            was lost after the last chunk: then check whether the stream exists).
     """
     wait = _seconds(js, timeout)
     path = Path(source) if isinstance(source, str | Path) else None
@@ -285,14 +293,18 @@ async def restore_stream(
         check_stream_config(target, strict=js.strict)
         await _refuse_existing(js, target.name, wait)
         expected = await _remaining_size(data)
-        reply = await js.api.request(
+        connection = Connection(js.api.transport, f"restore of stream {target.name!r}")
+        request = js.api.request(
             f"STREAM.RESTORE.{target.name}",
             StreamRestoreRequest(config=target, state=state),
             StreamRestoreResponse,
             timeout=wait,
             context=f"stream {target.name!r} restore",
         )
-        return await _send(js, target.name, data, reply.deliver_subject, wait, expected, progress)
+        reply = await connection.watch(request)
+        return await _send(
+            js, connection, target.name, data, reply.deliver_subject, wait, expected, progress
+        )
 
 
 def _restore_config(
@@ -322,6 +334,7 @@ async def _refuse_existing(js: Manager, name: str, wait: float) -> None:
 
 async def _send(
     js: Manager,
+    connection: Connection,
     name: str,
     data: AsyncFile[bytes],
     deliver: str,
@@ -334,13 +347,15 @@ async def _send(
     done = chunks = 0
     try:
         while chunk := await data.read(size):
-            reply = await transport.request(deliver, chunk, timeout=wait)
+            reply = await connection.watch(transport.request(deliver, chunk, timeout=wait))
             if reply.data:
                 raise _restore_failed(name, reply.data)
             done += len(chunk)
             chunks += 1
             _report(progress, name, done, chunks, expected, is_done=False)
-        final = await transport.request(deliver, b"", timeout=max(wait, FINISH_TIMEOUT))
+        final = await connection.watch(
+            transport.request(deliver, b"", timeout=max(wait, FINISH_TIMEOUT)), finishing=True
+        )
     except NoRespondersError:
         raise JetStreamUnavailableError(
             f"the server's restore subject {deliver!r} for stream {name!r} is not reachable"

@@ -387,6 +387,7 @@ class Stream:
         Raises:
             StreamSnapshotError: the server could not take the snapshot.
             JsmTimeoutError: the server stopped sending chunks.
+            JsmConnectionError: the connection was lost midway (a file it created is removed).
         """
         from jsm.streams.snapshot import snapshot_stream  # the snapshot module imports this one
 
