@@ -18,9 +18,6 @@ MIN_TIMEOUT = timedelta(milliseconds=500)
 
 DEFAULT_API_PREFIX = "$JS.API"
 
-RETRY_ATTEMPTS = 5
-"""Attempts (the first one included) for a retryable request during a leader election."""
-
 RETRY_BASE_DELAY = 0.05
 """Seconds before the first retry; doubles each time, with jitter."""
 
@@ -31,6 +28,10 @@ PUBLISH_ATTEMPTS_PER_TIMEOUT = 3
 """A publish with a ``msg_id`` whose acknowledgement does not come is sent again after
 this share of its timeout (but not under ``MIN_TIMEOUT``): the ack of a message in flight
 when its stream leader died never comes, and the stream drops the copy if it was stored."""
+
+API_CHECK_TIMEOUT = 1.0
+"""Seconds the look-up after an API request's first "no responders" may take: whether
+JetStream answers at all (``INFO``), or a direct get's stream exists with direct gets on."""
 
 PUBLISH_STREAM_CHECK_TIMEOUT = 1.0
 """Seconds the ``STREAM.NAMES`` look-up after a publish's first "no responders" may take;

@@ -113,8 +113,8 @@ async def test_api_request_retries_only_transient_errors(
     # A stand-in JetStream API behind a prefix answers account info with an error.
     prefix = f"{unique_name}.API"
     url = nats_server.client_url  # type: ignore[attr-defined]  # a jsm.testing.NatsServer
-    async with jsm.connect(url, api_prefix=prefix) as js:
-        for reply, tries in ((FULL, 1), (UNAVAILABLE, js.api.retry.attempts)):
+    async with jsm.connect(url, api_prefix=prefix, retry=jsm.Retry(attempts=4)) as js:
+        for reply, tries in ((FULL, 1), (UNAVAILABLE, 4)):
             asked: list[bytes] = []
 
             async def answer(msg: Msg, reply: bytes = reply, asked: list[bytes] = asked) -> None:

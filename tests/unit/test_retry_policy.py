@@ -14,7 +14,7 @@ from jsm.api._retry import (
     is_transient_reply,
     transient_error,
 )
-from jsm.errors import ClusterNotAvailError
+from jsm.errors import ClusterNotAvailError, InvalidOptionError
 
 ERRORS = json.loads((Path(__file__).parents[2] / "spec" / "errors.json").read_text())
 UNAVAILABLE = sorted(e["error_code"] for e in ERRORS if e["code"] == 503)
@@ -68,3 +68,15 @@ def test_backoff_stays_capped_however_long_a_publish_retries() -> None:
     assert all(0.5 <= retry.delay(n) <= 1.0 for n in (6, 100, 10_000))
     assert 0.025 <= retry.delay(1) <= 0.05
     assert Retry().enabled and not Retry(attempts=1).enabled
+
+
+def test_retries_last_until_the_deadline_unless_capped() -> None:
+    assert Retry().attempts is None and all(Retry().allows(n) for n in (1, 5, 10_000))
+    assert Retry(attempts=3).allows(2) and not Retry(attempts=3).allows(3)
+    assert not Retry(attempts=1).allows(1)
+
+
+@pytest.mark.parametrize("attempts", [0, -1, True, 2.5, "3"], ids=repr)
+def test_bad_attempts_are_refused(attempts: object) -> None:
+    with pytest.raises(InvalidOptionError, match="attempts"):
+        Retry(attempts=attempts)  # type: ignore[arg-type]  # the bad value is the point

@@ -16,9 +16,16 @@ from typing import TYPE_CHECKING, TypeVar
 import anyio
 import pydantic
 
-from jsm._constants import API_LEVEL_HEADER, DEFAULT_PUBLISH_TIMEOUT, MIN_TIMEOUT
+from jsm._constants import (
+    API_CHECK_TIMEOUT,
+    API_LEVEL_HEADER,
+    DEFAULT_PUBLISH_TIMEOUT,
+    MIN_TIMEOUT,
+    PUBLISH_MIN_TRY,
+)
 from jsm._errors_base import (
     JetStreamUnavailableError,
+    JsmError,
     JsmTimeoutError,
     UnexpectedReplyError,
     UnsupportedApiLevelError,
@@ -142,8 +149,10 @@ class ApiClient:
         """Send ``$JS.API.<rest>`` and return the raw reply message (for direct gets).
 
         With ``retry``, "no responders" and the known-transient error replies (a leader
-        election) are retried; other error bodies are left to the caller, since raw
-        replies are not always JSON.
+        election) are retried until the deadline (or ``Retry.attempts`` tries), except a
+        "no responders" nothing will answer (see :meth:`_may_answer`), which fails at
+        once; other error bodies are left to the caller, since raw replies are not
+        always JSON.
 
         Raises:
             JetStreamUnavailableError: nothing answered.
@@ -153,6 +162,7 @@ class ApiClient:
         deadline = self.deadline(timeout)
         policy = self.retry if retry else NO_RETRY
         attempt = 1
+        checked = False
         while True:
             remaining = deadline - anyio.current_time()
             if remaining <= 0:
@@ -162,14 +172,20 @@ class ApiClient:
                     subject, payload, timeout=remaining, headers=headers
                 )
             except NoRespondersError:
-                if attempt >= policy.attempts:
+                if not self._retries_left(policy, attempt, deadline) or (
+                    not checked and not await self._may_answer(rest, deadline)
+                ):
                     raise self._unavailable(subject, context) from None
+                checked = True
                 reason = "no responders"
             else:
-                if attempt >= policy.attempts or not is_transient_reply(msg.data):
-                    return msg
+                if not is_transient_reply(msg.data) or not self._retries_left(
+                    policy, attempt, deadline
+                ):
+                    return msg  # a transient error given up on: the caller raises it
                 reason = "a transient error reply"
-            delay = min(policy.delay(attempt), max(0.0, deadline - anyio.current_time()))
+            # Half the time left at most, so the try after the pause has time for its reply.
+            delay = min(policy.delay(attempt), (deadline - anyio.current_time()) / 2)
             logger.debug(
                 "retrying %s after %s (attempt %d, %.3fs)", subject, reason, attempt, delay
             )
@@ -208,6 +224,33 @@ class ApiClient:
         self.api_level = info.api_level
         return info
 
+    @staticmethod
+    def _retries_left(policy: Retry, attempt: int, deadline: float) -> bool:
+        return policy.allows(attempt) and deadline - anyio.current_time() >= PUBLISH_MIN_TRY
+
+    async def _may_answer(self, rest: str, deadline: float) -> bool:
+        """After a first "no responders" on ``$JS.API.<rest>``: whether waiting can help.
+
+        Every JetStream server serves the API subjects, so nothing answers them only while
+        JetStream is unreachable: ``INFO`` tells (no responders there too: disabled, or a
+        wrong domain). A direct get is served by the servers of a stream with direct gets
+        on: ``STREAM.INFO`` tells whether it exists and allows them. A look-up that cannot
+        tell (no reply in time) lets the retries go on.
+        """
+        budget = min(deadline - anyio.current_time(), API_CHECK_TIMEOUT)
+        stream = rest.split(".")[2] if rest.startswith("DIRECT.GET.") else None
+        probe = "INFO" if stream is None else f"STREAM.INFO.{stream}"
+        if probe == rest or budget <= 0:
+            return False
+        try:
+            reply = await self.transport.request(self.subjects.api(probe), timeout=budget)
+        except NoRespondersError:
+            return False
+        except JsmError as err:
+            logger.debug("could not tell whether %s can be answered: %s", rest, err)
+            return True
+        return stream is None or _allows_direct(reply.data)
+
     def describe(self, context: str | None = None) -> str:
         """Say what a request was about and where it went, for error messages."""
         where = self.subjects.describe()
@@ -220,6 +263,16 @@ class ApiClient:
             "check that JetStream is enabled for this account and that the domain or "
             "API prefix is right"
         )
+
+
+def _allows_direct(stream_info: bytes) -> bool:
+    """Whether a ``STREAM.INFO`` reply is of a stream that serves direct gets."""
+    try:
+        reply = json.loads(stream_info)
+    except ValueError:
+        return True  # cannot tell: keep trying
+    config = reply.get("config") if isinstance(reply, dict) else None
+    return isinstance(config, dict) and config.get("allow_direct") is True
 
 
 def encode(body: Body) -> bytes:

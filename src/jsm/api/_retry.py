@@ -1,9 +1,10 @@
 """What jsm retries and how patiently: the known-transient conditions and the backoff.
 
 Every retry decision reads this module: the API client retries idempotent requests on
-"no responders" and on the transient error codes below (bounded by ``Retry.attempts``
-and the deadline); the publish paths retry "no responders" and the same codes until the
-publish's deadline, and a timed-out publish only when it carries a ``Nats-Msg-Id``.
+"no responders" and on the transient error codes below until the request's deadline
+(an election takes seconds, not a number of tries; ``Retry.attempts`` may cap them);
+the publish paths retry "no responders" and the same codes until the publish's
+deadline, and a timed-out publish only when it carries a ``Nats-Msg-Id``.
 Every other error reply, whatever its status, is final: a 503 ``maximum bytes exceeded``
 is a full stream, not an election.
 """
@@ -19,7 +20,6 @@ from typing import TYPE_CHECKING
 from jsm._constants import (
     MIN_TIMEOUT,
     PUBLISH_ATTEMPTS_PER_TIMEOUT,
-    RETRY_ATTEMPTS,
     RETRY_BASE_DELAY,
     RETRY_MAX_DELAY,
 )
@@ -97,29 +97,30 @@ def attempt_span(timeout: float) -> float:
 class Retry:
     """How often and how patiently to retry during a leader election.
 
-    API requests that are safe to repeat are tried at most ``attempts`` times; publishes
-    are retried until their deadline (an election takes seconds, not a number of tries),
-    with the same backoff. ``attempts=1`` turns every retry off.
+    API requests that are safe to repeat and publishes are retried until their deadline
+    (an election takes seconds, not a number of tries), with capped exponential backoff.
+    ``attempts=1`` turns every retry off.
 
     Args:
-        attempts: tries in all for an API request, the first one included (1 turns
-            retries off, for publishes too).
+        attempts: tries in all for an API request, the first one included; ``None``
+            (the default) retries until the request's deadline; 1 turns retries off,
+            for publishes too.
         base_delay: seconds before the first retry; doubled each time, with jitter.
         max_delay: cap on the delay between two tries, in seconds.
     """
 
-    attempts: int = RETRY_ATTEMPTS
+    attempts: int | None = None
     base_delay: float = RETRY_BASE_DELAY
     max_delay: float = RETRY_MAX_DELAY
 
     def __post_init__(self) -> None:
-        if (
-            isinstance(self.attempts, bool)
-            or not isinstance(self.attempts, int)
-            or self.attempts < 1
+        attempts = self.attempts
+        if attempts is not None and (
+            isinstance(attempts, bool) or not isinstance(attempts, int) or attempts < 1
         ):
             raise InvalidOptionError(
-                f"Retry.attempts must be an integer ≥ 1 (got {self.attempts!r})"
+                f"Retry.attempts must be None (until the deadline) or an integer ≥ 1 "
+                f"(got {attempts!r})"
             )
         if not 0 <= self.base_delay <= self.max_delay:
             raise InvalidOptionError(
@@ -129,8 +130,12 @@ class Retry:
 
     @property
     def enabled(self) -> bool:
-        """Whether anything is retried at all (``attempts`` above 1)."""
-        return self.attempts > 1
+        """Whether anything is retried at all (``attempts`` not 1)."""
+        return self.attempts is None or self.attempts > 1
+
+    def allows(self, attempt: int) -> bool:
+        """Whether a try may follow try number ``attempt`` (the deadline permitting)."""
+        return self.attempts is None or attempt < self.attempts
 
     def delay(self, retry_number: int) -> float:
         """Seconds to wait before retry ``retry_number`` (1 for the first retry)."""
