@@ -199,9 +199,10 @@ class ApiClient:
 
         Raises:
             ApiError: the body is an error reply.
-            UnexpectedReplyError: the body is not a valid reply.
+            UnexpectedReplyError: the body is not a valid reply (an ``"error"`` that is not
+                an error object included).
         """
-        raise_for_error(data, context=self.describe(context))
+        raise_for_error(data, context=self.describe(context), subject=subject)
         try:
             return parse_reply(reply_type, data)
         except pydantic.ValidationError as err:
@@ -286,8 +287,19 @@ def encode(body: Body) -> bytes:
     return json.dumps(body, separators=(",", ":")).encode()
 
 
-def raise_for_error(data: bytes, *, context: str | None = None) -> None:
-    """Raise the typed :class:`ApiError` if ``data`` is an API error reply."""
+def raise_for_error(data: bytes, *, context: str | None = None, subject: str | None = None) -> None:
+    """Raise the typed :class:`ApiError` if ``data`` is an API error reply.
+
+    With ``subject`` (the API subject a typed reply answers), an ``"error"`` that is not
+    an error object is a reply nobody can read: without it, a call expecting
+    ``{"success": …}`` would take ``{"error": "boom"}`` for a plain failure, or for
+    nothing at all. Without ``subject`` (a raw reply, such as a stored message's body),
+    only an error object counts.
+
+    Raises:
+        ApiError: the reply's error object, as the class for its code.
+        UnexpectedReplyError: with ``subject``, an ``"error"`` that is not an object.
+    """
     if b'"error"' not in data:
         return
     try:
@@ -297,3 +309,9 @@ def raise_for_error(data: bytes, *, context: str | None = None) -> None:
     error = reply.get("error") if isinstance(reply, dict) else None
     if isinstance(error, dict):
         raise api_error(error, context=context)
+    if error is not None and subject is not None:
+        about = f" ({context})" if context else ""
+        raise UnexpectedReplyError(
+            f"the reply to {subject!r}{about} has an 'error' that is not an error object: "
+            f"{json.dumps(error)[:200]}"
+        )
