@@ -293,14 +293,15 @@ class Transport:
     async def flush(self, timeout: float) -> None:
         """Wait until the server has seen everything sent so far.
 
+        May be cancelled or time out without harm to the connection (see :func:`round_trip`).
+
         Raises:
             JsmTimeoutError: the server did not answer in time.
+            ClosedError: the connection is closed.
         """
         self._check_open()
-        try:
-            await self._nc.flush(timeout=timeout)  # type: ignore[arg-type]  # nats-py types it int
-        except nats.errors.TimeoutError as err:
-            raise JsmTimeoutError(f"flush did not complete within {timeout:g}s") from err
+        if not await round_trip(self._nc, timeout):
+            raise JsmTimeoutError(f"flush did not complete within {timeout:g}s")
 
     def _check_outgoing(
         self, subject: str, reply: str, payload: bytes, headers: Mapping[str, str] | None
@@ -374,17 +375,49 @@ async def unsubscribe_shielded(sub: Subscription | None) -> None:
             await unsubscribe(sub)
 
 
-async def drain(sub: Subscription) -> None:
-    """Stop a callback subscription's interest and wait until its buffered messages were handed
-    to the callback; a closed connection or subscription is not an error."""
+async def round_trip(nc: NatsClient, timeout: float) -> bool:
+    """PING the server and wait for its PONG: ``True`` once it has seen all sent before,
+    ``False`` if it did not answer within ``timeout`` seconds.
+
+    Not nats-py's ``flush``: that one cancels its PONG future when it times out or is
+    cancelled, and the PONG that comes later then fails to complete it and stops nats-py's
+    read loop for good (nats-py 2.16). Here the future is never cancelled (the wait is
+    shielded), so a late PONG only completes a future nobody waits for any more.
+    """
+    pong: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
     try:
-        await sub.drain()  # type: ignore[no-untyped-call]  # nats-py leaves it untyped
-    except (
-        nats.errors.ConnectionClosedError,
-        nats.errors.ConnectionDrainingError,
-        nats.errors.BadSubscriptionError,
-    ):
-        logger.debug("drain of %s after close ignored", sub.subject)
+        await nc._send_ping(pong)
+    except (OSError, nats.errors.Error) as err:  # the connection is going down
+        logger.debug("round trip not sent: %s", err)
+        return False
+    with anyio.move_on_after(timeout):
+        return await asyncio.shield(pong)
+    return False
+
+
+async def drain(sub: Subscription, *, timeout: float = CLEANUP_TIMEOUT) -> None:
+    """Stop a callback subscription's interest, wait until what the server sent before was
+    handed to the callback, and drop the subscription.
+
+    Only the round trip is bounded (by ``timeout``); waiting for the callback is the
+    caller's to bound. May be cancelled without harm to the connection (unlike nats-py's
+    ``Subscription.drain``, see :func:`round_trip`). A closed connection or subscription
+    is not an error.
+    """
+    conn = sub._conn
+    if conn.is_closed or sub._id not in conn._subs:
+        return
+    try:
+        await conn._send_unsubscribe(sub._id)
+        if await round_trip(conn, timeout):
+            await sub._pending_queue.join()
+        else:
+            logger.debug("drain of %s: the server did not confirm the unsubscribe", sub.subject)
+    except nats.errors.Error as err:
+        logger.debug("drain of %s cut short: %s", sub.subject, err)
+    finally:
+        sub._stop_processing()
+        conn._remove_sub(sub._id)
 
 
 async def discard(sub: Subscription) -> None:
