@@ -250,8 +250,9 @@ async def streams_capturing(api: ApiClient, subject: str, deadline: float) -> li
     """Ask ``STREAM.NAMES`` which streams capture ``subject``; ``None`` if it cannot tell.
 
     An empty list means none does (or JetStream is off for the account). Errors, a
-    meta leader election outlasting the API retries, and a publisher without API
-    permissions (no answer within ``PUBLISH_STREAM_CHECK_TIMEOUT``) give ``None``.
+    meta leader election outlasting the API retries, a publisher without API
+    permissions (no answer within ``PUBLISH_STREAM_CHECK_TIMEOUT``) and a JetStream
+    nothing answers for (a leaf domain behind a cut link, or none at all) give ``None``.
     """
     budget = min(deadline - anyio.current_time(), PUBLISH_STREAM_CHECK_TIMEOUT)
     if budget < MIN_TIMEOUT.total_seconds():
@@ -265,8 +266,13 @@ async def streams_capturing(api: ApiClient, subject: str, deadline: float) -> li
             retry=True,
             context=f"streams for subject {subject!r}",
         )
-    except (JetStreamUnavailableError, NotEnabledError, NotEnabledForAccountError):
+    except (NotEnabledError, NotEnabledForAccountError):
         return []
+    except JetStreamUnavailableError as err:
+        # Unreachable rather than absent, perhaps: a leaf domain's JetStream behind a cut
+        # link comes back by itself, so the publish goes on until its deadline.
+        logger.debug("publish to %s: JetStream did not answer either: %s", subject, err)
+        return None
     except JsmError as err:
         logger.debug("publish to %s: could not list its streams: %s", subject, err)
         return None
@@ -300,10 +306,16 @@ def no_stream_answered(
         if maybe_stored
         else "nothing was stored"
     )
+    unreachable = (
+        ""
+        if streams
+        else ", or its JetStream may be unreachable (not enabled, a wrong domain, a cut leaf link)"
+    )
     return NoStreamAnsweredError(
         f"no stream answered a publish to {subject!r}{about} within {span:g}s{which}: "
-        "it may be electing a leader (nats-server takes 4 to 9 s to replace a dead one); "
-        f"{stored}; publish again, or give publishes a longer timeout (publish_timeout)"
+        "it may be electing a leader (nats-server takes 4 to 9 s to replace a dead "
+        f"one){unreachable}; {stored}; publish again, or give publishes a longer timeout "
+        "(publish_timeout)"
     )
 
 
