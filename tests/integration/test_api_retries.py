@@ -133,7 +133,11 @@ async def test_a_direct_get_nothing_can_answer_fails_at_once(
         with anyio.fail_after(GUARD), pytest.raises(errors.JetStreamUnavailableError):
             await stream.get_message(last_by_subject=f"{unique_name}.a", direct=True)
         await stream.delete()
-        kv = await js.kv.create(jsm.KeyValueConfig(bucket=unique_name))
+        # Memory storage: on a shared server, creating a file stream right after another
+        # was deleted races nats-server 2.15's clean-up (error creating store, 10049).
+        kv = await js.kv.create(
+            jsm.KeyValueConfig(bucket=unique_name, storage=jsm.StorageType.MEMORY)
+        )
         await js.kv.delete(unique_name)
         with anyio.fail_after(GUARD), pytest.raises(errors.BucketNotFoundError):
             await kv.get("k")
