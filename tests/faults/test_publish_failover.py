@@ -22,6 +22,7 @@ import pytest
 import jsm
 from jsm import errors
 from jsm.testing import Cluster, run_cluster
+from jsm.testing._probe import monitor_json
 from tests.integration.consumer_helpers import eventually, make_stream
 
 if TYPE_CHECKING:
@@ -257,8 +258,12 @@ async def test_kv_puts_and_batches_wait_for_the_new_leader(
         async with connect_via(cluster, other_node(leader)) as js:
             js_kv = await js.kv.get(unique_name)
             # Killed between two writes (none in flight): each one that follows gets "no
-            # responders" until the stream has a new leader, and waits for it.
+            # responders" until the stream has a new leader, and waits for it. Only once
+            # the other nodes have dropped their routes to it, though: a write routed to
+            # the dead node before they noticed is lost without a reply, and a KV write has
+            # no msg_id to send it again with.
             cluster.kill_node(leader)
+            await eventually(lambda: routes_gone(cluster, leader), within=30)
 
             async def put_keys() -> None:
                 for index in range(200):
@@ -285,6 +290,19 @@ async def test_kv_puts_and_batches_wait_for_the_new_leader(
     assert acks[0].count == 3 and (await stream.info()).state.messages == 3
     await admin.kv.delete(unique_name)
     await admin.streams.delete(stream.name)
+
+
+async def routes_gone(cluster: Cluster, node: int) -> bool:
+    """Whether no other node still has a route to ``node``."""
+    dead = cluster.servers[node].name
+    for index, server in enumerate(cluster.servers):
+        if index == node:
+            continue
+        routez = await anyio.to_thread.run_sync(monitor_json, server.monitor_url, "routez")
+        routes = routez.get("routes")
+        if isinstance(routes, list) and any(r.get("remote_name") == dead for r in routes):
+            return False
+    return True
 
 
 async def led_by(stream: jsm.Stream, server: str) -> bool:
