@@ -52,6 +52,14 @@ NAME_MAX_LENGTH = 255
 
 API_LEVEL_HEADER = "Nats-Required-Api-Level"
 
+STORE_RACE_ATTEMPTS = 4
+"""Tries of a stream create that failed with "error creating store for stream": after a
+stream is deleted, nats-server removes the emptied account directory in the background,
+and a create in between fails that way (transiently)."""
+
+STORE_RACE_BACKOFF = 0.05
+"""Seconds before the first such retry; the n-th waits n times as long."""
+
 # ------------------------------------------------------------------- consumers
 
 DEFAULT_FETCH_MAX_WAIT = timedelta(seconds=30)

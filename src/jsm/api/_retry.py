@@ -36,6 +36,7 @@ __all__ = [
     "TRANSIENT_ERR_CODES",
     "Retry",
     "attempt_span",
+    "is_store_race",
     "is_transient",
     "is_transient_reply",
     "transient_error",
@@ -63,6 +64,20 @@ Any other error reply is final, whatever its status (503 replies include full st
 def is_transient(error: ApiError) -> bool:
     """Whether ``error`` is a known-transient condition (see TRANSIENT_ERR_CODES)."""
     return error.err_code in TRANSIENT_ERR_CODES
+
+
+STORE_RACE_DESCRIPTION = "error creating store for stream"
+
+
+def is_store_race(error: ApiError) -> bool:
+    """Whether a stream create failed only because it met the server's directory clean-up.
+
+    nats-server removes an account's emptied streams directory in a goroutine after a
+    stream is deleted (stream.go, "cleanup directories after the stream"); a create that
+    lands in between fails with 10049 and this text, and leaves nothing behind, so
+    creating again is safe.
+    """
+    return error.err_code == 10049 and error.description == STORE_RACE_DESCRIPTION
 
 
 def transient_error(data: bytes, *, context: str | None = None) -> ApiError | None:

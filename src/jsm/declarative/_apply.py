@@ -11,12 +11,9 @@ silently either. Streams go through ``js.streams``, buckets through ``js.kv`` an
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Final
-
-import anyio
+from typing import TYPE_CHECKING
 
 from jsm._errors_base import InvalidOptionError, JsmError
-from jsm._generated_errors import StreamCreateError
 from jsm.consumers import ConsumerManager
 from jsm.declarative._errors import ApplyError, ChangeRefusedError
 from jsm.declarative.plan import Action, ApplyResult, Change
@@ -30,13 +27,6 @@ if TYPE_CHECKING:
 __all__ = ["apply_plan"]
 
 logger = logging.getLogger(__name__)
-
-# After deleting a file stream, nats-server (2.15, stream.go "cleanup directories after the
-# stream") removes the account's now-empty streams directory in a goroutine, which can
-# race with the creation of the next stream: "error creating store for stream" (10049).
-# A create that failed that way left nothing behind, so it is tried again, a few times.
-_CREATE_ATTEMPTS: Final = 4
-_CREATE_BACKOFF: Final = 0.05
 
 
 async def apply_plan(
@@ -96,15 +86,9 @@ async def _carry_out(js: Manager, step: Change, *, allow_data_loss: bool) -> Non
     if step.action is Action.UPDATE or step.kind is ResourceKind.CONSUMER:
         await _write(js, step, create=step.action is not Action.UPDATE)
         return
-    for attempt in range(1, _CREATE_ATTEMPTS + 1):
-        try:
-            await _write(js, step, create=True)
-            return
-        except StreamCreateError:
-            if attempt == _CREATE_ATTEMPTS:
-                raise
-            logger.debug("creating %s raced the server's directory cleanup; retrying", step.address)
-            await anyio.sleep(_CREATE_BACKOFF * attempt)
+    # A create that meets nats-server's clean-up of a deleted stream's directory is
+    # retried by js.streams.add itself (a replace deletes, then creates at once).
+    await _write(js, step, create=True)
 
 
 async def _check_still_empty(js: Manager, step: Change) -> None:

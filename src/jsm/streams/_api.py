@@ -6,13 +6,17 @@ feature needs), then makes one request through :class:`jsm.api.ApiClient`.
 
 from __future__ import annotations
 
+import logging
 import warnings
 from typing import TYPE_CHECKING
 
 import anyio
 
+from jsm._constants import MIN_TIMEOUT, STORE_RACE_ATTEMPTS, STORE_RACE_BACKOFF
 from jsm._errors_base import JsmTimeoutError, JsmWarning
+from jsm._generated_errors import StreamCreateError
 from jsm._options import NOT_GIVEN, Duration, NotGiven
+from jsm.api._retry import is_store_race
 from jsm.models import (
     StreamCreateResponse,
     StreamInfo,
@@ -29,6 +33,8 @@ if TYPE_CHECKING:
     from jsm.models import StreamConfig
 
 __all__ = ["check_existing_name", "create", "delete", "fetch_info", "update"]
+
+logger = logging.getLogger(__name__)
 
 
 def check_existing_name(name: str) -> None:
@@ -65,16 +71,27 @@ async def create(
         InvalidNameError: a bad name.
         InvalidOptionError: contradictory settings.
         StreamNameExistError: a stream of that name exists with another configuration.
+        StreamCreateError: the server could not create it (after a few tries when that
+            was the race with its clean-up of a deleted stream's directory).
     """
     check_stream_config(config, strict=js.strict)
-    return await js.api.request(
-        f"STREAM.CREATE.{config.name}",
-        config,
-        StreamCreateResponse,
-        timeout=timeout,
-        headers=_headers(js.api, config),
-        context=_context(config.name),
-    )
+    deadline = js.api.deadline(timeout)
+    for attempt in range(1, STORE_RACE_ATTEMPTS + 1):
+        try:
+            return await js.api.request(
+                f"STREAM.CREATE.{config.name}",
+                config,
+                StreamCreateResponse,
+                timeout=max(deadline - anyio.current_time(), MIN_TIMEOUT.total_seconds()),
+                headers=_headers(js.api, config),
+                context=_context(config.name),
+            )
+        except StreamCreateError as err:
+            if not is_store_race(err) or attempt == STORE_RACE_ATTEMPTS:
+                raise
+            logger.debug("creating stream %s met the store-directory race; retrying", config.name)
+            await anyio.sleep(STORE_RACE_BACKOFF * attempt)
+    raise AssertionError("unreachable")  # pragma: no cover - the loop returns or raises
 
 
 async def update(
