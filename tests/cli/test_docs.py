@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 
 from jsm.cli import build_app
-from jsm.cli._root import GROUPS, load_group
+from jsm.cli._root import COMMANDS, GROUPS, load_group
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "cli.md"
 
@@ -22,7 +22,7 @@ def _paths(command: object, prefix: list[str]) -> list[list[str]]:
 
 def _all_commands() -> list[list[str]]:
     root = typer.main.get_command(build_app())  # type: ignore[arg-type]  # a typer.Typer
-    found = [[name] for name in getattr(root, "commands", {})]
+    found = [[name] for name in [*getattr(root, "commands", {}), *COMMANDS]]
     for group in GROUPS:
         found += _paths(load_group(group), [group])
     return found

@@ -44,8 +44,8 @@ def test_help_loads_neither_the_library_nor_rich() -> None:
         "from jsm.cli import main\n"
         "with contextlib.redirect_stdout(io.StringIO()):\n"
         "    main(['--help'])\n"
-        "print(','.join(m for m in ('nats', 'pydantic', 'rich', 'jsm.models', 'jsm.cli.stream')"
-        " if m in sys.modules))"
+        "print(','.join(m for m in ('nats', 'pydantic', 'rich', 'jsm.models', 'jsm.cli.stream',"
+        " 'jsm.cli.declarative', 'jsm.declarative') if m in sys.modules))"
     )
     assert loaded == ""
 

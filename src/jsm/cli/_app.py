@@ -4,7 +4,8 @@ Connection flags are global, as in natscli, and may appear anywhere on the line
 (``jsm str ls -s nats://host:4222``): :func:`hoist_global_flags` moves them in front of
 the sub-command before parsing. A command body is a coroutine given a connected
 :class:`jsm.Manager`; :func:`run` opens the connection, runs it and closes it. Every
-error becomes one line on stderr and exit status 1; Ctrl-C exits with 130.
+error becomes one line on stderr (a desired state's problems one line each) and exit
+status 1; Ctrl-C exits with 130.
 """
 
 from __future__ import annotations
@@ -61,6 +62,8 @@ Examples:
   jsm con add ORDERS NEW --filter ORDERS.new --pull --defaults
 
   jsm con next ORDERS NEW
+
+  jsm diff -f jetstream/
 """
 
 
@@ -251,6 +254,8 @@ def describe(err: BaseException) -> str:
 
     while isinstance(err, BaseExceptionGroup) and len(err.exceptions) == 1:
         err = err.exceptions[0]  # a task group's single failure is the failure
+    if isinstance(err, jsm.StateError):  # one line per problem, each with file and field
+        return "\n".join(" ".join(str(problem).split()) for problem in err.problems)
     if isinstance(err, jsm.ApiError):
         text = f"{err.description} (err_code {err.err_code})"
         return f"{err.context}: {text}" if err.context else text
@@ -284,7 +289,8 @@ def execute(app: typer.Typer, argv: list[str]) -> int:
             import traceback
 
             traceback.print_exc()
-        print(f"jsm: {describe(err)}", file=sys.stderr)
+        for text in describe(err).splitlines():
+            print(f"jsm: {text}", file=sys.stderr)
         return getattr(err, "code", 1) if isinstance(err, CliError) else 1
     return result if isinstance(result, int) else 0
 
@@ -322,14 +328,14 @@ def with_options(*shared: Callable[..., None]) -> Callable[[F], F]:
     return decorate
 
 
-def confirm(question: str, *, force: bool) -> bool:
-    """Ask ``question`` on a terminal; off a terminal, only ``-f`` confirms.
+def confirm(question: str, *, force: bool, flag: str = "-f/--force") -> bool:
+    """Ask ``question`` on a terminal; off a terminal, only ``flag`` (given: ``force``) confirms.
 
     Raises:
-        CliError: not on a terminal and ``-f/--force`` not given.
+        CliError: not on a terminal and ``flag`` not given.
     """
     if force:
         return True
     if not sys.stdin.isatty():
-        raise CliError(f"{question}? pass -f/--force to confirm when not on a terminal")
+        raise CliError(f"{question}? pass {flag} to confirm when not on a terminal")
     return typer.confirm(question, default=False)

@@ -47,6 +47,11 @@ def is_tty() -> bool:
     return sys.stdout.isatty()
 
 
+def colour() -> bool:
+    """Whether text the command colours itself may hold ANSI colours (a terminal, no NO_COLOR)."""
+    return is_tty() and not os.environ.get("NO_COLOR")
+
+
 def print_json(data: object) -> None:
     """Print ``data`` as indented JSON (models as their wire JSON)."""
     print(json.dumps(to_jsonable(data), indent=2))

@@ -1,8 +1,9 @@
 """The root command group: groups load on first use, aliases resolve to natscli's names.
 
 Building a typer group inspects every command's signature, which for all of jsm's
-commands costs more than the whole start-up budget; so the root lists each group by
-name and help text and imports and builds only the group a command line names.
+commands costs more than the whole start-up budget; so the root lists each group (and
+each top-level command of :data:`COMMANDS`) by name and help text and imports and builds
+only the one a command line names.
 """
 
 from __future__ import annotations
@@ -45,6 +46,13 @@ GROUPS: dict[str, GroupSpec] = {
     ),
 }
 
+# Top-level commands built on first use: name → (module whose ``app`` has it, help).
+COMMANDS: dict[str, tuple[str, str]] = {
+    "apply": ("jsm.cli.declarative", "Make the server match a directory of state files"),
+    "diff": ("jsm.cli.declarative", "Show how the server differs from state files (exit 2: drift)"),
+    "export": ("jsm.cli.declarative", "Write the server's configuration as state files"),
+}
+
 ALIASES: dict[str, str] = {
     "publish": "pub",
     "request": "req",
@@ -59,12 +67,16 @@ class LazyRoot(TyperGroup):
     """The ``jsm`` group: builds a sub-group the first time it is asked for."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return list(self.commands) + [name for name in GROUPS if name not in self.commands]
+        lazy = [*GROUPS, *COMMANDS]
+        return list(self.commands) + [name for name in lazy if name not in self.commands]
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         name = ALIASES.get(cmd_name, cmd_name)
-        if name in GROUPS and name not in self.commands:
-            self.commands[name] = load_group(name)
+        if name not in self.commands:
+            if name in GROUPS:
+                self.commands[name] = load_group(name)
+            elif name in COMMANDS:
+                self.commands[name] = load_command(name)
         return super().get_command(ctx, name)
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
@@ -74,6 +86,9 @@ class LazyRoot(TyperGroup):
             if not command.hidden
         ]
         rows += [(name, spec.help) for name, spec in GROUPS.items() if name not in self.commands]
+        rows += [
+            (name, help_) for name, (_, help_) in COMMANDS.items() if name not in self.commands
+        ]
         with formatter.section("Commands"):
             formatter.write_dl(sorted(rows))
 
@@ -88,3 +103,12 @@ def load_group(name: str) -> click.Command:
     group = typer.main.get_group(app)
     group.name = name
     return group
+
+
+def load_command(name: str) -> click.Command:
+    """Import a top-level command's module and build its click command."""
+    module_name = COMMANDS[name][0]
+    app = importlib.import_module(module_name).app
+    if not isinstance(app, typer.Typer):
+        raise TypeError(f"{module_name}.app is not a typer application")  # pragma: no cover
+    return typer.main.get_group(app).commands[name]
