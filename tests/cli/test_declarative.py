@@ -192,6 +192,24 @@ async def test_a_replace_is_refused_without_its_flags_and_leaves_the_server_unch
     assert (await js.streams.info(unique_name)).config.storage is jsm.StorageType.FILE
 
 
+async def test_a_step_the_server_refuses_stops_the_apply_in_one_line(
+    cli: Cli, js: jsm.Manager, tmp_path: Path, unique_name: str
+) -> None:
+    taken = f"{unique_name.lower()}.taken"
+    await js.streams.add(jsm.StreamConfig(name=f"{unique_name}_LIVE", subjects=[taken]))
+    _write(tmp_path, "a.json", {"name": f"{unique_name}_A", "subjects": [f"{taken}.a"]})
+    _write(tmp_path, "b.json", {"name": f"{unique_name}_B", "subjects": [taken]})  # overlaps
+    _write(tmp_path, "c.json", {"stream_name": f"{unique_name}_B", "config": {"durable_name": "c"}})
+    failed = await cli.fails("apply", "-f", str(tmp_path), "--yes")
+    assert f"create of stream.{unique_name}_B failed: " in failed.err
+    assert "subjects overlap" in failed.err and "(err_code 10065)" in failed.err
+    assert (
+        f"applied before it: stream.{unique_name}_A; nothing after it was attempted" in failed.err
+    )
+    names = await js.streams.names().collect()
+    assert f"{unique_name}_A" in names and f"{unique_name}_B" not in names
+
+
 async def test_dry_run_and_a_missing_yes_change_nothing(
     cli: Cli, js: jsm.Manager, tmp_path: Path, unique_name: str
 ) -> None:
