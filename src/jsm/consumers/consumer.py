@@ -9,7 +9,11 @@ manager. Management of consumers (create, list, pause…) is
 
 from __future__ import annotations
 
+import logging
+from datetime import timedelta
 from typing import TYPE_CHECKING
+
+import anyio
 
 from jsm._constants import (
     CONSUME_EXPIRES,
@@ -20,13 +24,17 @@ from jsm._constants import (
     MIN_HEARTBEAT,
     MIN_PULL_EXPIRES,
     MIN_TIMEOUT,
+    RETRY_BASE_DELAY,
+    RETRY_MAX_DELAY,
 )
 from jsm._errors_base import (
     InvalidOptionError,
     JetStreamUnavailableError,
+    JsmError,
     JsmTimeoutError,
     WrongConsumerTypeError,
 )
+from jsm._generated_errors import ConsumerNotFoundError
 from jsm._options import NOT_GIVEN, Duration, NotGiven, to_timedelta
 from jsm.api import encode
 from jsm.consumers._api import context_of, delete_consumer, fetch_info, unpin
@@ -40,8 +48,6 @@ from jsm.consumers.pull import PullTarget, fetch_batch
 from jsm.models import AckPolicy, PullRequest
 
 if TYPE_CHECKING:
-    from datetime import timedelta
-
     from jsm.consumers.message import Msg
     from jsm.consumers.push import PushStream
     from jsm.manager import Manager
@@ -49,7 +55,11 @@ if TYPE_CHECKING:
 
 __all__ = ["Consumer"]
 
+logger = logging.getLogger(__name__)
+
 _FETCH_GRACE = 1.0
+_REPULL_FIRST_DELAY = RETRY_BASE_DELAY
+_REPULL_MAX_DELAY = RETRY_MAX_DELAY
 
 
 class Consumer:
@@ -226,21 +236,38 @@ class Consumer:
             min_ack_pending=min_ack_pending,
         )
         local_wait = self._js.timeout if no_wait else wait
-        pull = fetch_batch(
-            target,
-            request,
-            wait=local_wait.total_seconds() + _FETCH_GRACE,
-            heartbeat=None if beat is None else beat.total_seconds(),
-        )
-        tracing = target.transport.tracing  # a receive span (jsm.tracing) when traced
-        msgs, no_responders = await (
-            pull
-            if tracing is None
-            else tracing.fetch(pull, stream=self.stream_name, consumer=self.name)
-        )
-        if no_responders and not msgs:
-            await self._explain_no_responders()
-        return msgs
+        deadline = anyio.current_time() + local_wait.total_seconds()
+        delay = _REPULL_FIRST_DELAY
+        checked = False
+        while True:
+            pull = fetch_batch(
+                target,
+                request,
+                wait=max(deadline - anyio.current_time(), 0.0) + _FETCH_GRACE,
+                heartbeat=None if beat is None else beat.total_seconds(),
+            )
+            tracing = target.transport.tracing  # a receive span (jsm.tracing) when traced
+            msgs, no_responders = await (
+                pull
+                if tracing is None
+                else tracing.fetch(pull, stream=self.stream_name, consumer=self.name)
+            )
+            if msgs or not no_responders:
+                return msgs
+            # Nobody served the pull, so nothing was delivered: a consumer just created or
+            # electing a leader has no server listening yet. A deleted one never will.
+            if not checked:
+                checked = True
+                await self._raise_if_deleted()
+            remaining = deadline - anyio.current_time() - delay
+            if no_wait or remaining < MIN_PULL_EXPIRES.total_seconds():
+                await self._explain_no_responders()
+            await anyio.sleep(delay)
+            delay = min(delay * 2, _REPULL_MAX_DELAY)
+            if not no_wait:
+                request = PullRequest.model_validate(
+                    request.model_dump() | {"expires": timedelta(seconds=remaining)}
+                )
 
     async def next(
         self, *, timeout: Duration | NotGiven = NOT_GIVEN, group: str | None = None
@@ -317,6 +344,14 @@ class Consumer:
         if not reply:
             raise InvalidOptionError("reply must be the subject the messages should go to")
         await target.transport.publish(self.next_subject, encode(body), reply=reply)
+
+    async def _raise_if_deleted(self) -> None:
+        try:
+            await self.info(timeout=MIN_TIMEOUT)
+        except ConsumerNotFoundError:
+            raise
+        except JsmError as err:  # unanswered while electing: keep pulling
+            logger.debug("consumer check during a re-pull failed: %s", err)
 
     async def _explain_no_responders(self) -> None:
         await self.info()  # raises ConsumerNotFoundError when the consumer is gone
