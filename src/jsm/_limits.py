@@ -12,12 +12,10 @@ spaces without a word.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Final
+from collections.abc import Mapping
+from typing import Final
 
 from jsm._errors_base import InvalidNameError, InvalidOptionError
-
-if TYPE_CHECKING:
-    from collections.abc import Mapping
 
 __all__ = [
     "DEFAULT_MAX_CONTROL_LINE",
@@ -81,9 +79,15 @@ def header_block_size(headers: Mapping[str, str]) -> int:
     """Return the size of the header block nats-py writes for ``headers``, after checking them.
 
     Raises:
-        InvalidOptionError: a name that is not a token (spaces, ``:``, control or non-ASCII
-            characters) or empty, a value with CR or LF, or a name or value that is not a str.
+        InvalidOptionError: not a mapping, a name that is not a token (spaces, ``:``,
+            control or non-ASCII characters) or empty, a value with CR or LF, or a name or
+            value that is not a str.
     """
+    if not isinstance(headers, Mapping):
+        raise InvalidOptionError(
+            f"headers must be a mapping of header names to values, such as a dict "
+            f"(got {type(headers).__name__})"
+        )
     size = _HEADER_LINE
     for name, value in headers.items():
         if not isinstance(name, str) or not isinstance(value, str):

@@ -82,3 +82,23 @@ async def test_stream_side_limits_are_typed(js: jsm.Manager, unique_name: str) -
         await js.publish(f"{unique_name}.a", b"x" * 65)
     with pytest.raises(errors.MessageTTLDisabledError):
         await js.publish(f"{unique_name}.a", b"1", ttl="never")
+
+
+@pytest.mark.parametrize(
+    "headers", [b"X-A: 1", "X-A: 1", [("X-A", "1")], 7], ids=["bytes", "str", "pairs", "int"]
+)
+async def test_headers_that_are_not_a_mapping_are_refused(
+    js: jsm.Manager, unique_name: str, headers: object
+) -> None:
+    stream = await make_stream(js, unique_name, allow_atomic=True)
+    subject = f"{unique_name}.a"
+    with pytest.raises(errors.InvalidOptionError, match="mapping"):
+        await js.publish(subject, b"x", headers=headers)  # type: ignore[arg-type]  # wrong on purpose
+    async with js.publisher() as pub:
+        with pytest.raises(errors.InvalidOptionError, match="mapping"):
+            await pub.publish(subject, b"x", headers=headers)  # type: ignore[arg-type]  # wrong on purpose
+    with pytest.raises(errors.InvalidOptionError, match="mapping"):
+        async with js.batch() as batch:
+            await batch.add(subject, b"x", headers=headers)  # type: ignore[arg-type]  # wrong on purpose
+    assert (await stream.info()).state.messages == 0
+    assert (await js.publish(subject, b"x")).seq == 1

@@ -234,11 +234,9 @@ def build_headers(
         InvalidOptionError: a bad option (see :func:`ttl_header`, :class:`Expect`, ...).
     """
     out: dict[str, str] | None = None
-    if headers:
-        if not all(isinstance(k, str) and isinstance(v, str) for k, v in headers.items()):
-            raise InvalidOptionError("headers must map str to str")
-        header_block_size(headers)  # names are tokens, values have no CR/LF
-        out = dict(headers)
+    if headers is not None:
+        header_block_size(headers)  # a str-to-str mapping; names are tokens, values no CR/LF
+        out = dict(headers) if headers else None
     if msg_id is not None:
         if not isinstance(msg_id, str) or not msg_id.strip():
             raise InvalidOptionError(f"msg_id must be a non-empty string (got {msg_id!r})")
