@@ -22,6 +22,7 @@ __all__ = [
     "INBOX_TOKEN_LENGTH",
     "MIN_MAX_CONTROL_LINE",
     "check_control_line",
+    "check_encodable",
     "check_max_control_line",
     "check_total_size",
     "header_block_size",
@@ -113,6 +114,23 @@ def header_block_size(headers: Mapping[str, str]) -> int:
                 "pass a str that encodes to UTF-8"
             ) from None
     return size
+
+
+def check_encodable(text: str, *, what: str) -> None:
+    """Refuse text nats-py cannot encode as UTF-8 (a lone surrogate such as ``"\\ud800"``).
+
+    Raises:
+        InvalidNameError: ``text`` holds a lone surrogate.
+    """
+    if not text.isascii():
+        try:
+            text.encode()
+        except UnicodeEncodeError as err:
+            raise InvalidNameError(
+                f"invalid {what} {text[:60]!r}: it holds a lone surrogate "
+                f"({text[err.start]!r}), which is not text that can be sent (UTF-8); "
+                "decode bytes with errors='replace' or remove it"
+            ) from None
 
 
 def pub_line_length(subject: str, reply: str, header_size: int, total: int) -> int:

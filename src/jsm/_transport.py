@@ -30,6 +30,7 @@ from jsm._limits import (
     DEFAULT_MAX_CONTROL_LINE,
     INBOX_TOKEN_LENGTH,
     check_control_line,
+    check_encodable,
     check_total_size,
     header_block_size,
     pub_line_length,
@@ -275,6 +276,8 @@ class Transport:
             ClosedError: the connection is closed.
         """
         self._check_open()
+        check_encodable(subject, what="subscription subject")
+        check_encodable(queue, what="queue group")
         check_control_line(
             sub_line_length(subject, queue),
             self._max_control_line,
@@ -308,6 +311,9 @@ class Transport:
     ) -> None:
         # What the server would close the connection for, or nats-py would quietly change.
         # Every publish passes here: the exact measures run only near the limits.
+        if not (subject.isascii() and reply.isascii()):
+            check_encodable(subject, what="subject")
+            check_encodable(reply, what="reply subject")
         header_size = header_block_size(headers) if headers else 0
         total = header_size + len(payload)
         if total > self._nc.max_payload:

@@ -23,6 +23,7 @@ from jsm._errors_base import (
     InvalidOptionError,
     JsmWarning,
 )
+from jsm._limits import check_encodable
 
 __all__ = [
     "ApiSubjects",
@@ -82,6 +83,7 @@ def check_name(name: str, *, kind: str = "stream", strict: bool = False) -> str:
             f"invalid {kind} name {name!r}: contains {shown}; names may not contain "
             "whitespace, control characters, '.', '*', '>', '/' or '\\'"
         )
+    check_encodable(name, what=f"{kind} name")
     problems = []
     if ":" in name:
         problems.append("contains ':', which some file systems reject")
@@ -165,6 +167,7 @@ def check_subject(subject: str, *, allow_wildcards: bool = True, what: str = "su
         raise InvalidNameError(
             f"invalid {what} {subject!r}: contains whitespace or control characters"
         )
+    check_encodable(subject, what=what)
     tokens = subject.split(".")
     if any(not token for token in tokens):
         raise InvalidNameError(f"invalid {what} {subject!r}: it has an empty token")

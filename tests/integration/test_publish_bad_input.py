@@ -102,3 +102,22 @@ async def test_headers_that_are_not_a_mapping_are_refused(
             await batch.add(subject, b"x", headers=headers)  # type: ignore[arg-type]  # wrong on purpose
     assert (await stream.info()).state.messages == 0
     assert (await js.publish(subject, b"x")).seq == 1
+
+
+@pytest.mark.parametrize("subject", ["\ud800", "a.\udcff.b", "é.\ud83d"], ids=repr)
+async def test_subjects_with_a_lone_surrogate_are_refused(
+    js: jsm.Manager, unique_name: str, subject: str
+) -> None:
+    # A lone surrogate cannot be encoded: nats-py raised UnicodeEncodeError.
+    await make_stream(js, unique_name, allow_atomic=True)
+    with pytest.raises(errors.InvalidNameError, match="surrogate"):
+        await js.publish(subject, b"x")
+    with pytest.raises(errors.InvalidNameError, match="surrogate"):
+        await js.increment(subject)
+    async with js.publisher() as pub:
+        with pytest.raises(errors.InvalidNameError, match="surrogate"):
+            await pub.publish(subject, b"x")
+    with pytest.raises(errors.InvalidNameError, match="surrogate"):
+        async with js.batch() as batch:
+            await batch.add(subject, b"x")
+    assert (await js.publish(f"{unique_name}.a", b"x")).seq == 1

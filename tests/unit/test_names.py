@@ -103,3 +103,22 @@ def test_invalid_subjects(subject: str) -> None:
 def test_publish_subjects_reject_wildcards(subject: str) -> None:
     with pytest.raises(InvalidNameError, match="wildcards"):
         check_subject(subject, allow_wildcards=False)
+
+
+@given(
+    st.tuples(
+        st.text(max_size=5).filter(lambda t: "." not in t),
+        st.characters(categories=["Cs"]),
+        st.text(alphabet="abc", max_size=5),
+    )
+)
+def test_text_with_a_lone_surrogate_is_refused_as_a_name_or_subject(
+    parts: tuple[str, str, str],
+) -> None:
+    # Not encodable as UTF-8: nats-py would raise UnicodeEncodeError on the wire.
+    text = "x" + "".join(parts)
+    for check in (check_name, check_subject):
+        with pytest.raises(InvalidNameError):
+            check(text)
+    with pytest.raises(InvalidNameError, match="surrogate"):
+        check_subject("x." + parts[1])
