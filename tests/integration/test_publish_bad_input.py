@@ -121,3 +121,13 @@ async def test_subjects_with_a_lone_surrogate_are_refused(
         async with js.batch() as batch:
             await batch.add(subject, b"x")
     assert (await js.publish(f"{unique_name}.a", b"x")).seq == 1
+
+
+@pytest.mark.parametrize("subject", [bytearray(b"x"), ["x"], {"x": 1}], ids=repr)
+async def test_the_publisher_refuses_subjects_that_are_not_text(
+    js: jsm.Manager, subject: object
+) -> None:
+    # An unhashable subject raised TypeError from the pipeline's cache of checked subjects.
+    async with js.publisher() as pub:
+        with pytest.raises(errors.InvalidNameError, match="non-empty string"):
+            await pub.publish(subject, b"x")  # type: ignore[arg-type]  # wrong on purpose

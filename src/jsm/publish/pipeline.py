@@ -189,7 +189,7 @@ class Publisher:
         """
         if not self._open:
             raise ClosedError("use the publisher inside 'async with js.publisher() as pub'")
-        if subject not in self._checked:
+        if type(subject) is not str or subject not in self._checked:
             check_publish_subject(subject)
             if len(self._checked) < PUBLISHER_SUBJECT_CACHE:
                 self._checked.add(subject)
