@@ -223,3 +223,20 @@ async def test_gdpr_erase_overwrites_the_payload_on_disk(
 
 async def _not(check: Awaitable[bool]) -> bool:
     return not await check
+
+
+@pytest.mark.parametrize("value", ["3", 2.5, float("nan"), [1]], ids=repr)
+async def test_counts_that_are_not_integers_are_refused(
+    js: jsm.Manager, unique_name: str, value: object
+) -> None:
+    # Text or a list raised TypeError from the comparison with 1; NaN and 2.5 reached pydantic.
+    stream = await filled(js, unique_name, direct=True)
+    with pytest.raises(errors.InvalidOptionError, match="batch must be a positive integer"):
+        await stream.get_messages_batch(None)  # type: ignore[arg-type]  # wrong on purpose
+    with pytest.raises(errors.InvalidOptionError, match="batch must be a positive integer"):
+        await stream.get_messages_batch(value)  # type: ignore[arg-type]  # wrong on purpose
+    with pytest.raises(errors.InvalidOptionError, match="keep must be a positive integer"):
+        await stream.purge(keep=value)  # type: ignore[call-overload]  # wrong on purpose
+    with pytest.raises(errors.InvalidOptionError, match="up_to_seq must be a positive integer"):
+        await stream.purge(up_to_seq=value)  # type: ignore[call-overload]  # wrong on purpose
+    assert (await stream.info()).state.messages == 9

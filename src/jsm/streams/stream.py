@@ -218,8 +218,8 @@ class Stream:
         if keep is not None and up_to_seq is not None:
             raise InvalidOptionError("purge takes keep or up_to_seq, not both")
         for option, value in (("keep", keep), ("up_to_seq", up_to_seq)):
-            if value is not None and (isinstance(value, bool) or value < 1):
-                raise InvalidOptionError(f"{option} must be a positive integer (got {value!r})")
+            if value is not None:
+                _check_seq(value, option)
         if subject is not None:
             check_subject(subject, what="purge subject")
         reply = await self._js.api.request(
@@ -278,8 +278,7 @@ class Stream:
             InvalidOptionError: a bad batch size, or both start options.
             JetStreamUnavailableError: the stream does not allow direct gets.
         """
-        if isinstance(batch, bool) or batch < 1:
-            raise InvalidOptionError(f"batch must be at least 1 (got {batch!r})")
+        _check_seq(batch, "batch")
         if start_seq is not None and start_time is not None:
             raise InvalidOptionError("get_messages_batch takes start_seq or start_time, not both")
         if subject is not None:
