@@ -240,3 +240,20 @@ async def test_counts_that_are_not_integers_are_refused(
     with pytest.raises(errors.InvalidOptionError, match="up_to_seq must be a positive integer"):
         await stream.purge(up_to_seq=value)  # type: ignore[call-overload]  # wrong on purpose
     assert (await stream.info()).state.messages == 9
+
+
+async def test_direct_get_numbers_outside_the_servers_types_are_refused_locally(
+    js: jsm.Manager, unique_name: str
+) -> None:
+    # The server answered these with a bare "408 Empty/Malformed Request"
+    # (UnexpectedReplyError): sequences are uint64 there, sizes int64.
+    stream = await filled(js, unique_name, direct=True)
+    with pytest.raises(errors.InvalidOptionError, match="start_seq must be a positive integer"):
+        await stream.get_messages_batch(2, start_seq=0)
+    with pytest.raises(errors.InvalidOptionError, match="up_to_seq"):
+        await stream.get_last_messages_for([f"{unique_name}.>"], up_to_seq=-1)
+    with pytest.raises(errors.InvalidOptionError, match="batch"):
+        await stream.get_last_messages_for([f"{unique_name}.>"], batch=2**63)
+    with pytest.raises(errors.InvalidOptionError, match="seq"):
+        await stream.get_message(2**64)
+    assert len(await stream.get_messages_batch(2, start_seq=1)) == 2

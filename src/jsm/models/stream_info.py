@@ -13,7 +13,7 @@ from typing import Annotated
 
 from pydantic import BeforeValidator, Field, ValidationInfo
 
-from jsm.models._base import Model, Nanos, ReplyModel
+from jsm.models._base import Int64, Model, Nanos, ReplyModel, UInt64
 from jsm.models.stream import (
     ExternalStream,
     Placement,
@@ -261,16 +261,20 @@ class StreamPurgeRequest(Model):
 
 
 class StreamMsgGetRequest(Model):
-    """Body of ``STREAM.MSG.GET`` and ``DIRECT.GET`` (ADR-31 batch forms included)."""
+    """Body of ``STREAM.MSG.GET`` and ``DIRECT.GET`` (ADR-31 batch forms included).
 
-    seq: int | None = None
+    Integers have the server's types (sequences ``uint64``, sizes ``int``): the server
+    answers a value outside them with a bare "408 Malformed Request".
+    """
+
+    seq: UInt64 | None = None
     last_by_subj: str | None = None
     next_by_subj: str | None = None
-    batch: int | None = None
-    max_bytes: int | None = None
+    batch: Int64 | None = None
+    max_bytes: Int64 | None = None
     start_time: WireTime | None = None
     multi_last: list[str] | None = None
-    up_to_seq: int | None = None
+    up_to_seq: UInt64 | None = None
     up_to_time: WireTime | None = None
 
 

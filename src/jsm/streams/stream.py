@@ -281,6 +281,8 @@ class Stream:
         _check_seq(batch, "batch")
         if start_seq is not None and start_time is not None:
             raise InvalidOptionError("get_messages_batch takes start_seq or start_time, not both")
+        if start_seq is not None:
+            _check_seq(start_seq, "start_seq")  # the server calls seq 0 an empty request
         if subject is not None:
             check_subject(subject, what="subject filter")
         request = StreamMsgGetRequest(
