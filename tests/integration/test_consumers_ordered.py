@@ -104,3 +104,12 @@ async def test_ordered_consumer_rejects_bad_options(js: jsm.Manager, unique_name
     with pytest.raises(errors.StreamNotFoundError):
         async with js.ordered_consumer(f"{unique_name}_missing"):
             pass
+
+
+@pytest.mark.parametrize("filters", ["orders.>", 1.5, b"orders.>"], ids=repr)
+async def test_ordered_consumer_filter_subjects_must_be_a_list(
+    js: jsm.Manager, unique_name: str, filters: object
+) -> None:
+    # A str was split into one filter per character; a number raised TypeError.
+    with pytest.raises(errors.InvalidOptionError, match=r"list of subjects.*\[subject\]"):
+        js.ordered_consumer(unique_name, filter_subjects=filters)  # type: ignore[arg-type]  # wrong on purpose

@@ -269,6 +269,11 @@ def ordered_config(
         deliver_policy = DeliverPolicy.BY_START_TIME
     if start_seq is not None and start_time is not None:
         raise InvalidOptionError("give start_seq or start_time, not both")
+    if filter_subjects is not None and not isinstance(filter_subjects, list | tuple):
+        raise InvalidOptionError(
+            f"filter_subjects must be a list of subjects (got {filter_subjects!r}); "
+            "for one subject pass [subject]"
+        )
     filters = list(filter_subjects or [])
     return ConsumerConfig(
         deliver_policy=deliver_policy,
