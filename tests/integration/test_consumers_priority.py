@@ -103,3 +103,17 @@ async def test_group_is_checked_against_the_consumer(js: jsm.Manager, unique_nam
     plain = await stream.consumers.add(jsm.ConsumerConfig(durable_name="plain"))
     with pytest.raises(errors.InvalidOptionError, match="no priority groups"):
         await plain.fetch(1, group="jobs")
+
+
+@pytest.mark.parametrize(
+    "options",
+    [{"priority": 10}, {"priority": -1}, {"min_pending": -1}, {"min_ack_pending": 1.5}],
+    ids=["priority-10", "priority-negative", "min-pending", "min-ack-pending-fraction"],
+)
+async def test_consume_checks_the_priority_options_at_the_call(
+    js: jsm.Manager, unique_name: str, options: dict[str, object]
+) -> None:
+    # They were checked only when the loop built its first pull, inside the block.
+    _, worker = await _grouped(js, unique_name, jsm.PriorityPolicy.PRIORITIZED)
+    with pytest.raises(errors.InvalidOptionError, match=next(iter(options))):
+        worker.consume(group="jobs", **options)  # type: ignore[arg-type]  # wrong on purpose

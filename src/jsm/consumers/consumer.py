@@ -317,6 +317,8 @@ class Consumer:
         settings = _consume_settings(
             max_messages, max_bytes, expires, idle_heartbeat, threshold, group=group
         )
+        # The loop builds its pulls later: check the priority options now, at the call.
+        PullRequest(priority=priority, min_pending=min_pending, min_ack_pending=min_ack_pending)
         settings.priority = priority
         settings.min_pending = min_pending
         settings.min_ack_pending = min_ack_pending
