@@ -125,3 +125,15 @@ async def test_a_link_to_an_invalid_bucket_name_written_elsewhere_is_a_link_erro
     )
     with pytest.raises(errors.ObjectLinkError, match="not a bucket name"):
         await store.get_bytes("odd")
+
+
+@pytest.mark.parametrize("target", [None, 7, b"report"], ids=repr)
+async def test_a_link_target_that_is_neither_a_name_nor_an_info_is_refused(
+    js: jsm.Manager, unique_name: str, target: object
+) -> None:
+    # It raised AttributeError reading target.bucket.
+    store = await js.objects.create(jsm.ObjectStoreConfig(bucket=unique_name))
+    await store.put("report", b"x")
+    with pytest.raises(errors.InvalidOptionError, match="target"):
+        await store.add_link("link", target)  # type: ignore[arg-type]  # wrong on purpose
+    assert (await store.add_link("link", "report")).is_link

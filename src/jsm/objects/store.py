@@ -396,8 +396,12 @@ class ObjectStore:
         self._check_name(name)
         if isinstance(target, str):
             target_bucket, target_name = self._bucket, self._check_name(target)
-        else:
+        elif isinstance(target, ObjectInfo):
             target_bucket, target_name = target.bucket, target.name
+        else:
+            raise InvalidOptionError(
+                f"a link's target is an object's name or its ObjectInfo (got {target!r})"
+            )
         store = self if target_bucket == self._bucket else await self._js.objects.get(target_bucket)
         current = await store.info(target_name, timeout=timeout)
         if current.is_link:
