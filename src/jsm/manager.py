@@ -9,11 +9,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Literal, Self, TypedDict, Unpack
 
-import nats
-import nats.errors
-
 import jsm.publish as publishing
-from jsm._connection_log import ConnectionLog, redact, secrets_of
+from jsm._connect import open_connection
+from jsm._connection_log import ConnectionLog, secrets_of
 from jsm._constants import (
     DEFAULT_PUBLISH_TIMEOUT,
     DEFAULT_TIMEOUT,
@@ -21,7 +19,7 @@ from jsm._constants import (
     ORDERED_MAX_MESSAGES,
     PUBLISHER_MAX_PENDING,
 )
-from jsm._errors_base import ClosedError, InvalidOptionError, JsmConnectionError
+from jsm._errors_base import ClosedError, InvalidOptionError
 from jsm._limits import DEFAULT_MAX_CONTROL_LINE, check_max_control_line
 from jsm._options import NOT_GIVEN, Duration, NotGiven, to_timedelta
 from jsm._permissions import Denials
@@ -486,12 +484,7 @@ class connect:  # lower case: used like a function, ``async with jsm.connect(url
             raise ClosedError("this jsm.connect(...) was already entered; call jsm.connect again")
         secrets = secrets_of(self._servers, self._options)
         log = ConnectionLog(secrets)
-        try:
-            nc = await nats.connect(self._servers, **self._with_callbacks(log))
-        except (nats.errors.Error, OSError) as err:
-            raise JsmConnectionError(
-                redact(f"could not connect to {self._servers!r}: {err}", secrets)
-            ) from err
+        nc = await open_connection(self._servers, self._with_callbacks(log), secrets)
         log.nc = nc
         self._log = log
         self._manager = Manager(

@@ -1,0 +1,106 @@
+"""Opening the connection :func:`jsm.connect` owns: nats-py's connect, failing fast on TLS.
+
+nats-py retries a failed first connect like a reconnect (60 times, 2 s apart, by
+default), and after a failed TLS handshake its retry never even ends (nats-py 2.16 on
+Python 3.11 waits for a socket that asyncio has already handed over). A certificate
+that is not trusted, or that names another host, does not mend itself between retries:
+the first TLS failure ends the attempt with a :class:`~jsm.errors.JsmConnectionError`
+that says what to pass. Everything else keeps nats-py's behaviour.
+"""
+
+from __future__ import annotations
+
+import ssl
+from typing import TYPE_CHECKING, TypeGuard
+
+import anyio
+import nats.errors
+from nats.aio.client import Client as NatsClient
+
+from jsm._connection_log import redact
+from jsm._errors_base import JsmConnectionError
+
+if TYPE_CHECKING:
+    from collections.abc import Awaitable, Callable, Iterable
+
+__all__ = ["open_connection", "tls_problem"]
+
+_HOSTNAME_MISMATCH = 62
+"""OpenSSL's X509_V_ERR_HOSTNAME_MISMATCH."""
+
+
+class _FirstConnect:
+    """The error callback of the first connect: stops it at a TLS failure, forwards all."""
+
+    __slots__ = ("_forward", "failure", "scope")
+
+    def __init__(self, forward: Callable[[Exception], Awaitable[None]]) -> None:
+        self._forward = forward
+        self.scope: anyio.CancelScope | None = None
+        self.failure: ssl.SSLError | None = None
+
+    async def on_error(self, err: Exception) -> None:
+        if self.scope is not None and _is_tls_setup(err):
+            self.failure = err
+            self.scope.cancel()
+        await self._forward(err)
+
+
+def _is_tls_setup(err: Exception) -> TypeGuard[ssl.SSLError]:
+    # A socket closed mid-handshake (EOF, a reset) may pass; certificates and protocol
+    # versions that do not match will not.
+    return isinstance(err, ssl.SSLError) and not isinstance(
+        err, ssl.SSLEOFError | ssl.SSLZeroReturnError | ssl.SSLSyscallError
+    )
+
+
+async def open_connection(
+    servers: str | list[str], options: dict[str, object], secrets: Iterable[str]
+) -> NatsClient:
+    """Connect with nats-py; ``options`` carry the error callback to forward errors to.
+
+    Raises:
+        JsmConnectionError: no server could be reached, or TLS failed (saying what to fix).
+    """
+    first = _FirstConnect(options["error_cb"])  # type: ignore[arg-type]  # set by jsm.connect
+    nc = NatsClient()
+    with anyio.CancelScope() as scope:
+        first.scope = scope
+        try:
+            await nc.connect(servers, **(options | {"error_cb": first.on_error}))  # type: ignore[arg-type]  # ConnectOptions, checked by jsm.connect
+            return nc
+        except (nats.errors.Error, OSError) as err:
+            problem = str(err) if first.failure is None else tls_problem(first.failure)
+            raise JsmConnectionError(
+                redact(f"could not connect to {servers!r}: {problem}", secrets)
+            ) from err
+        finally:
+            first.scope = None
+    # Cancelled by the first TLS failure, maybe before nats-py closed the socket.
+    transport = getattr(nc, "_transport", None)
+    if transport is not None:
+        transport.close()
+    raise JsmConnectionError(
+        redact(f"could not connect to {servers!r}: {tls_problem(first.failure)}", secrets)
+    ) from first.failure
+
+
+def tls_problem(err: ssl.SSLError | None) -> str:
+    """Say why a TLS handshake failed and what to pass to ``jsm.connect`` instead."""
+    if isinstance(err, ssl.SSLCertVerificationError):
+        reason = err.verify_message or str(err)
+        if err.verify_code == _HOSTNAME_MISMATCH:
+            return (
+                f"the server's TLS certificate does not name the host connected to ({reason}); "
+                "connect with a host name the certificate names, or pass "
+                "tls_hostname='<name in the certificate>'"
+            )
+        return (
+            f"the server's TLS certificate is not trusted ({reason}); pass an SSL context "
+            "that trusts the CA that signed it: "
+            "jsm.connect(url, tls=ssl.create_default_context(cafile='ca.pem'))"
+        )
+    return (
+        f"the TLS handshake failed ({err}); check that the server expects TLS on this port "
+        "and that tls= (and any client certificate) match what it requires"
+    )
