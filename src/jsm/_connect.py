@@ -1,17 +1,23 @@
-"""Opening the connection :func:`jsm.connect` owns: nats-py's connect, failing fast on TLS.
+"""Opening the connection :func:`jsm.connect` owns: nats-py's connect, made strict on TLS.
 
 nats-py retries a failed first connect like a reconnect (60 times, 2 s apart, by
 default), and after a failed TLS handshake its retry never even ends (nats-py 2.16 on
 Python 3.11 waits for a socket that asyncio has already handed over). A certificate
 that is not trusted, or that names another host, does not mend itself between retries:
 the first TLS failure ends the attempt with a :class:`~jsm.errors.JsmConnectionError`
-that says what to pass. Everything else keeps nats-py's behaviour.
+that says what to pass.
+
+nats-py also upgrades to TLS only when the server requires it: asked for TLS (a
+``tls://`` URL or ``tls=``), it would send its CONNECT, password included, in the
+clear to a server (or anyone in between) that does not. Here such a server is refused
+before anything is sent, on the first connect and on every reconnect.
+Everything else keeps nats-py's behaviour.
 """
 
 from __future__ import annotations
 
 import ssl
-from typing import TYPE_CHECKING, TypeGuard
+from typing import TYPE_CHECKING, Any, TypeGuard
 
 import anyio
 import nats.errors
@@ -23,10 +29,43 @@ from jsm._errors_base import JsmConnectionError
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable, Iterable
 
-__all__ = ["open_connection", "tls_problem"]
+__all__ = ["TlsNotOfferedError", "open_connection", "tls_problem", "wants_tls"]
 
 _HOSTNAME_MISMATCH = 62
 """OpenSSL's X509_V_ERR_HOSTNAME_MISMATCH."""
+
+_WEBSOCKET_SCHEMES = frozenset({"ws", "wss"})
+"""WebSocket connections take TLS from their URL (``wss``), not from the server's INFO."""
+
+
+class TlsNotOfferedError(nats.errors.Error):
+    """The server does not require TLS, so nats-py would not use it; nothing was sent."""
+
+
+class _StrictTlsClient(NatsClient):
+    """nats-py's client that refuses a server without TLS when TLS was asked for."""
+
+    def __init__(self, *, require_tls: bool) -> None:
+        super().__init__()
+        self._jsm_require_tls = require_tls
+
+    async def _process_info(self, info: dict[str, Any], initial_connection: bool = False) -> None:
+        # Called with the server's INFO before CONNECT is written (and later with the
+        # cluster's updates, when nothing is being negotiated).
+        server = self._current_server
+        if (
+            self._jsm_require_tls
+            and self.is_connecting
+            and not info.get("tls_required")
+            and server is not None
+            and server.uri.scheme not in _WEBSOCKET_SCHEMES
+        ):
+            raise TlsNotOfferedError(
+                f"the server at {server.uri.hostname}:{server.uri.port} does not offer TLS, "
+                "but TLS was asked for (a tls:// URL or tls=); nothing was sent to it: enable "
+                "TLS on the server, or connect without TLS (a nats:// URL and no tls=)"
+            )
+        await super()._process_info(info, initial_connection)
 
 
 class _FirstConnect:
@@ -37,7 +76,7 @@ class _FirstConnect:
     def __init__(self, forward: Callable[[Exception], Awaitable[None]]) -> None:
         self._forward = forward
         self.scope: anyio.CancelScope | None = None
-        self.failure: ssl.SSLError | None = None
+        self.failure: ssl.SSLError | TlsNotOfferedError | None = None
 
     async def on_error(self, err: Exception) -> None:
         if self.scope is not None and _is_tls_setup(err):
@@ -46,11 +85,21 @@ class _FirstConnect:
         await self._forward(err)
 
 
-def _is_tls_setup(err: Exception) -> TypeGuard[ssl.SSLError]:
-    # A socket closed mid-handshake (EOF, a reset) may pass; certificates and protocol
-    # versions that do not match will not.
+def _is_tls_setup(err: Exception) -> TypeGuard[ssl.SSLError | TlsNotOfferedError]:
+    # A socket closed mid-handshake (EOF, a reset) may pass; certificates, protocol
+    # versions and servers without TLS will not.
+    if isinstance(err, TlsNotOfferedError):
+        return True
     return isinstance(err, ssl.SSLError) and not isinstance(
         err, ssl.SSLEOFError | ssl.SSLZeroReturnError | ssl.SSLSyscallError
+    )
+
+
+def wants_tls(servers: str | list[str], options: dict[str, object]) -> bool:
+    """Whether the caller asked for TLS: a ``tls=`` context or a ``tls://`` URL."""
+    urls = [servers] if isinstance(servers, str) else servers
+    return options.get("tls") is not None or any(
+        isinstance(url, str) and url.lower().startswith("tls://") for url in urls
     )
 
 
@@ -63,7 +112,7 @@ async def open_connection(
         JsmConnectionError: no server could be reached, or TLS failed (saying what to fix).
     """
     first = _FirstConnect(options["error_cb"])  # type: ignore[arg-type]  # set by jsm.connect
-    nc = NatsClient()
+    nc = _StrictTlsClient(require_tls=wants_tls(servers, options))
     with anyio.CancelScope() as scope:
         first.scope = scope
         try:
@@ -85,8 +134,10 @@ async def open_connection(
     ) from first.failure
 
 
-def tls_problem(err: ssl.SSLError | None) -> str:
+def tls_problem(err: ssl.SSLError | TlsNotOfferedError | None) -> str:
     """Say why a TLS handshake failed and what to pass to ``jsm.connect`` instead."""
+    if isinstance(err, TlsNotOfferedError):
+        return str(err)
     if isinstance(err, ssl.SSLCertVerificationError):
         reason = err.verify_message or str(err)
         if err.verify_code == _HOSTNAME_MISMATCH:

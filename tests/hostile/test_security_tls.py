@@ -1,5 +1,5 @@
-"""TLS: verification is on by default, hostname checking stays on, and a failure says what
-to pass."""
+"""TLS: verification is on by default, hostname checking stays on, a failure says what to
+pass, and a connection that asked for TLS never goes on without it."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ import jsm
 from jsm import errors
 
 if TYPE_CHECKING:
-    from jsm.testing import TlsServer
+    from jsm.testing import NatsServer, TlsServer
 
 FAIL_WITHIN = 20
 """Seconds a refused TLS connect may take: one attempt, not nats-py's 60 retries."""
@@ -74,3 +74,19 @@ async def test_hostname_checking_stays_on(nats_tls: TlsServer) -> None:
     )
     assert "does not name the host" in str(err) and "tls_hostname" in str(err), str(err)
     assert nats_tls.client_ssl_context().check_hostname
+
+
+@pytest.mark.parametrize("how", ["tls-scheme", "tls-option"])
+async def test_asking_for_tls_from_a_server_without_it_fails_before_sending_credentials(
+    nats_server: NatsServer, nats_tls: TlsServer, how: str
+) -> None:
+    # nats-py upgrades only when the server requires TLS: it sent CONNECT (with any
+    # password) in the clear to a server, or anyone in between, that did not offer it.
+    url = nats_server.client_url.replace("nats://", "nats://app:secret@")
+    if how == "tls-scheme":
+        url, options = url.replace("nats://", "tls://"), {}
+    else:
+        options = {"tls": nats_tls.client_ssl_context()}
+    err = await _refused(url, **options)
+    text = str(err)
+    assert "does not offer TLS" in text and "secret" not in text, text
