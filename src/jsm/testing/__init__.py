@@ -4,14 +4,16 @@ Every factory returns servers that start on ``with`` / ``async with`` (or ``star
 and are stopped, with their temporary store directories removed, on exit. The pytest
 plugin (:mod:`jsm.testing.pytest_plugin`, registered automatically) exposes them as
 fixtures: ``nats_server``, ``nats_cluster``, ``nats_super_cluster``, ``nats_hub_and_leaf``,
-``nats_accounts``, ``nats_tls``, ``nats_websocket``, ``nats_encrypted``, ``nats_permissions``
-and ``nats_server_fresh``. Faults are part of the kit: ``NatsServer.kill()`` crashes a server,
+``nats_accounts``, ``nats_tls``, ``nats_websocket``, ``nats_encrypted``, ``nats_permissions``,
+``nats_auth`` and ``nats_server_fresh``. Faults are part of the kit: ``NatsServer.kill()`` crashes a server,
 ``Cluster.kill_node()`` one node, and ``run_hub_and_leaf(cuttable_link=True)`` gives a
 leaf link that ``cut_link()`` partitions from the hub.
 """
 
 from __future__ import annotations
 
+from jsm.testing._auth import AuthServers as AuthServers
+from jsm.testing._auth import run_auth_servers as run_auth_servers
 from jsm.testing._binary import ServerNotFoundError as ServerNotFoundError
 from jsm.testing._binary import find_nats_server as find_nats_server
 from jsm.testing._permissions import PermissionsServer as PermissionsServer
@@ -34,6 +36,7 @@ from jsm.testing._topologies import run_tls_server as run_tls_server
 from jsm.testing._topologies import run_websocket_server as run_websocket_server
 
 __all__ = [
+    "AuthServers",
     "Cluster",
     "HubAndLeaf",
     "ImportingAccounts",
@@ -45,6 +48,7 @@ __all__ = [
     "SuperCluster",
     "TlsServer",
     "find_nats_server",
+    "run_auth_servers",
     "run_cluster",
     "run_encrypted_server",
     "run_hub_and_leaf",

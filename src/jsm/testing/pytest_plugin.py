@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from jsm.testing._auth import AuthServers, run_auth_servers
 from jsm.testing._permissions import PermissionsServer, run_permissions_server
 from jsm.testing._super_cluster import SuperCluster, run_super_cluster
 from jsm.testing._topologies import (
@@ -101,4 +102,12 @@ def nats_encrypted() -> Iterator[NatsServer]:
 def nats_permissions() -> Iterator[PermissionsServer]:
     """A JetStream server whose users are denied some subjects (``PermissionsServer``)."""
     with run_permissions_server() as setup:
+        yield setup
+
+
+@pytest.fixture(scope="session")
+def nats_auth() -> Iterator[AuthServers]:
+    """Two JetStream servers that require credentials: a password or an nkey, and a token
+    (``AuthServers``; fresh random secrets)."""
+    with run_auth_servers() as setup:
         yield setup
