@@ -71,18 +71,36 @@ class _StrictTlsClient(NatsClient):
 class _FirstConnect:
     """The error callback of the first connect: stops it at a TLS failure, forwards all."""
 
-    __slots__ = ("_forward", "failure", "scope")
+    __slots__ = ("_forward", "failure", "last_error", "scope")
 
     def __init__(self, forward: Callable[[Exception], Awaitable[None]]) -> None:
         self._forward = forward
         self.scope: anyio.CancelScope | None = None
         self.failure: ssl.SSLError | TlsNotOfferedError | None = None
+        self.last_error: Exception | None = None
+        """Why the first connect failed: the server's last refusal, else the last error."""
 
     async def on_error(self, err: Exception) -> None:
-        if self.scope is not None and _is_tls_setup(err):
-            self.failure = err
-            self.scope.cancel()
+        if self.scope is not None:
+            # The server's own refusal ('Authorization Violation') explains more than
+            # the reset socket that follows it.
+            if isinstance(err, nats.errors.Error) or not isinstance(
+                self.last_error, nats.errors.Error
+            ):
+                self.last_error = err
+            if _is_tls_setup(err):
+                self.failure = err
+                self.scope.cancel()
         await self._forward(err)
+
+    def problem(self, err: Exception) -> str:
+        """What went wrong: nats-py's "no servers available" says nothing of why."""
+        if self.failure is not None:
+            return tls_problem(self.failure)
+        if isinstance(err, nats.errors.NoServersError) and self.last_error is not None:
+            last = self.last_error
+            return f"{err} (last error: {type(last).__name__}: {last})"
+        return str(err)
 
 
 def _is_tls_setup(err: Exception) -> TypeGuard[ssl.SSLError | TlsNotOfferedError]:
@@ -119,9 +137,8 @@ async def open_connection(
             await nc.connect(servers, **(options | {"error_cb": first.on_error}))  # type: ignore[arg-type]  # ConnectOptions, checked by jsm.connect
             return nc
         except (nats.errors.Error, OSError) as err:
-            problem = str(err) if first.failure is None else tls_problem(first.failure)
             raise JsmConnectionError(
-                redact(f"could not connect to {servers!r}: {problem}", secrets)
+                redact(f"could not connect to {servers!r}: {first.problem(err)}", secrets)
             ) from err
         finally:
             first.scope = None
