@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -80,3 +81,23 @@ def test_retries_last_until_the_deadline_unless_capped() -> None:
 def test_bad_attempts_are_refused(attempts: object) -> None:
     with pytest.raises(InvalidOptionError, match="attempts"):
         Retry(attempts=attempts)  # type: ignore[arg-type]  # the bad value is the point
+
+
+@pytest.mark.parametrize(
+    "delays",
+    [
+        {"base_delay": None},
+        {"max_delay": "1s"},
+        {"base_delay": timedelta(seconds=1)},
+        {"max_delay": float("inf")},
+        {"base_delay": float("inf"), "max_delay": float("inf")},
+        {"base_delay": True},
+        {"base_delay": float("nan")},
+    ],
+    ids=["none", "text", "timedelta", "inf", "both-inf", "bool", "nan"],
+)
+def test_retry_delays_must_be_finite_numbers_of_seconds(delays: dict[str, object]) -> None:
+    # None, text and timedeltas raised TypeError from the comparison; an infinite delay
+    # passed and made a retry wait out the whole deadline.
+    with pytest.raises(InvalidOptionError, match="Retry"):
+        Retry(**delays)  # type: ignore[arg-type]  # wrong on purpose

@@ -12,6 +12,7 @@ is a full stream, not an election.
 from __future__ import annotations
 
 import json
+import math
 import random
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -137,6 +138,12 @@ class Retry:
                 f"Retry.attempts must be None (until the deadline) or an integer ≥ 1 "
                 f"(got {attempts!r})"
             )
+        for name in ("base_delay", "max_delay"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int | float) or math.isinf(value):
+                raise InvalidOptionError(
+                    f"Retry.{name} must be a finite number of seconds (got {value!r})"
+                )
         if not 0 <= self.base_delay <= self.max_delay:
             raise InvalidOptionError(
                 "Retry needs 0 ≤ base_delay ≤ max_delay "
