@@ -137,3 +137,18 @@ async def test_a_link_target_that_is_neither_a_name_nor_an_info_is_refused(
     with pytest.raises(errors.InvalidOptionError, match="target"):
         await store.add_link("link", target)  # type: ignore[arg-type]  # wrong on purpose
     assert (await store.add_link("link", "report")).is_link
+
+
+@pytest.mark.parametrize("name", ["\ud800", "report-\udcff.pdf"], ids=repr)
+async def test_an_object_name_with_a_lone_surrogate_is_refused(
+    js: jsm.Manager, unique_name: str, name: str
+) -> None:
+    # The name is UTF-8 encoded (then base64url) into the metadata subject: it raised
+    # UnicodeEncodeError.
+    store = await js.objects.create(jsm.ObjectStoreConfig(bucket=unique_name))
+    for call in (store.put(name, b"x"), store.info(name), store.delete(name)):
+        with pytest.raises(errors.InvalidNameError, match="surrogate"):
+            await call
+    with pytest.raises(errors.InvalidNameError, match="surrogate"):
+        await store.add_link(name, "target")
+    assert [info async for info in store.list()] == []

@@ -24,7 +24,7 @@ from jsm._errors_base import (
     UnexpectedReplyError,
 )
 from jsm._generated_errors import NoMessageFoundError, StreamNotFoundError
-from jsm._limits import header_block_size
+from jsm._limits import check_encodable, header_block_size
 from jsm._options import NOT_GIVEN, Duration, NotGiven
 from jsm.models import StreamMsgGetRequest, StreamPurgeRequest, StreamPurgeResponse
 from jsm.models._base import parse_reply
@@ -76,12 +76,14 @@ def check_object_name(
     protocol line limit in ``bucket`` (see ``ObjectStore.max_name_length``).
 
     Raises:
-        InvalidNameError: the name is empty, not a string, holds NUL or is too long.
+        InvalidNameError: the name is empty, not a string, holds NUL or a lone surrogate
+            (not UTF-8 text), or is too long.
     """
     if not isinstance(name, str) or not name:
         raise InvalidNameError(f"object name must be a non-empty string (got {name!r})")
     if "\x00" in name:
         raise InvalidNameError(f"object name {name!r} contains a NUL character")
+    check_encodable(name, what="object name")  # the name travels as UTF-8, base64url-encoded
     if max_bytes is not None and (size := len(name.encode())) > max_bytes:
         where = f" in bucket {bucket!r}" if bucket is not None else ""
         raise InvalidNameError(
