@@ -273,3 +273,23 @@ def test_unknown_enum_values_are_kept_from_json_and_by_name_in_python() -> None:
     config = jsm.StreamConfig(name="S", retention=jsm.RetentionPolicy("lottery"))
     assert config.to_wire()["retention"] == "lottery"
     assert config.with_changes(max_msgs=5).retention == "lottery"
+
+
+@pytest.mark.parametrize(
+    ("model", "where"),
+    [
+        (jsm.StreamConfig(name="S", description="x\ud800"), "description"),
+        (jsm.StreamConfig(name="S", metadata={"team": "\udcff"}), "metadata.team"),
+        (
+            jsm.ConsumerConfig(durable_name="c", filter_subjects=["a", "b\ud800"]),
+            "filter_subjects[1]",
+        ),
+    ],
+    ids=["field", "dict-value", "list-item"],
+)
+def test_text_that_cannot_be_sent_names_its_field(model: Model, where: str) -> None:
+    # pydantic's PydanticSerializationError escaped when the model was sent.
+    with pytest.raises(ConfigValidationError, match="lone surrogate") as caught:
+        model.to_wire_json()
+    assert f"invalid {type(model).__name__}: {where}" in str(caught.value)
+    assert caught.value.details[0]["type"] == "string_unicode"

@@ -25,7 +25,7 @@ from pydantic import (
     PlainSerializer,
     ValidationInfo,
 )
-from pydantic_core import core_schema
+from pydantic_core import PydanticSerializationError, core_schema
 
 from jsm._errors_base import ConfigValidationError, ValidationProblem
 from jsm.units import MAX_DURATION, parse_duration
@@ -265,8 +265,16 @@ class Model(BaseModel):
         return self.model_dump(mode="json", by_alias=True, exclude_none=True)
 
     def to_wire_json(self) -> bytes:
-        """Return the compact wire JSON bytes (``None`` fields left out)."""
-        return self.model_dump_json(by_alias=True, exclude_none=True).encode()
+        """Return the compact wire JSON bytes (``None`` fields left out).
+
+        Raises:
+            ConfigValidationError: a value that cannot be written as JSON (text holding
+                a lone surrogate, which is not UTF-8).
+        """
+        try:
+            return self.model_dump_json(by_alias=True, exclude_none=True).encode()
+        except PydanticSerializationError as err:
+            raise unsendable_error(self, err) from None
 
     @classmethod
     def from_wire(cls, data: bytes | str) -> Self:
@@ -333,6 +341,49 @@ def _describe(item: ValidationProblem) -> str:
     if "(got " in text:
         return f"{where}: {text}"
     return f"{where}: {text} (got {_short_repr(item['input'])})"
+
+
+def unsendable_error(model: BaseModel, err: PydanticSerializationError) -> ConfigValidationError:
+    """Say which value of ``model`` could not be written as JSON, and why."""
+    found = _unencodable(model.model_dump(by_alias=True, exclude_none=True), ())
+    if found is None:
+        problem = ValidationProblem(loc=(), msg=str(err), type="serialization", input=model)
+    else:
+        loc, text = found
+        problem = ValidationProblem(
+            loc=loc,
+            msg="holds a lone surrogate, which is not text that can be sent (UTF-8); "
+            "decode bytes with errors='replace' or remove it",
+            type="string_unicode",
+            input=text,
+        )
+    name = type(model).__name__
+    return ConfigValidationError(
+        f"invalid {name}: {_describe(problem)}", model=name, details=[problem]
+    )
+
+
+def _unencodable(
+    value: object, loc: tuple[int | str, ...]
+) -> tuple[tuple[int | str, ...], str] | None:
+    """The path to the first text (key or value) in ``value`` that UTF-8 cannot encode."""
+    if isinstance(value, str):
+        try:
+            value.encode()
+        except UnicodeEncodeError:
+            return loc, value
+        return None
+    items: list[tuple[object, object]] = []
+    if isinstance(value, dict):
+        items = [(key, key) for key in value] + list(value.items())
+    elif isinstance(value, list | tuple):
+        items = list(enumerate(value))
+    for key, item in items:
+        part = key if isinstance(key, int | str) else repr(key)
+        found = _unencodable(item, (*loc, part))
+        if found is not None:
+            return found
+    return None
 
 
 def _location(loc: tuple[int | str, ...]) -> str:
