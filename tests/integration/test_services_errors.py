@@ -299,3 +299,11 @@ async def test_payloads_over_the_servers_limit_are_refused_before_the_wire(
     assert stats.endpoints[0].last_error == "500:internal error"
     [record] = endpoint_records(caplog)
     assert record.exc_info is not None and "max_payload" in str(record.exc_info[1])
+
+
+async def test_a_text_payload_that_is_not_utf8_is_refused(
+    js: jsm.Manager, unique_name: str
+) -> None:
+    # A lone surrogate raised UnicodeEncodeError from encoding the str payload.
+    with pytest.raises(errors.InvalidOptionError, match="surrogate"):
+        await js.services.request(f"{unique_name}.x", "total: \ud800")

@@ -298,7 +298,7 @@ class ServiceManager:
         )
         try:
             data = encode_reply(payload)
-        except (TypeError, PydanticSerializationError) as err:
+        except (TypeError, UnicodeEncodeError, PydanticSerializationError) as err:
             raise InvalidOptionError(
                 "payload must be bytes, str, a pydantic model (that serialises to JSON) or "
                 f"None (got {type(payload).__name__}: {err})"
