@@ -257,3 +257,13 @@ async def test_direct_get_numbers_outside_the_servers_types_are_refused_locally(
     with pytest.raises(errors.InvalidOptionError, match="seq"):
         await stream.get_message(2**64)
     assert len(await stream.get_messages_batch(2, start_seq=1)) == 2
+
+
+@pytest.mark.parametrize("subjects", ["a.>", 7, None, b"a.>"], ids=repr)
+async def test_multi_last_subjects_must_be_a_list(
+    js: jsm.Manager, unique_name: str, subjects: object
+) -> None:
+    # A number or None raised TypeError from iterating it.
+    stream = await filled(js, unique_name, direct=True)
+    with pytest.raises(errors.InvalidOptionError, match="non-empty list of subjects"):
+        await stream.get_last_messages_for(subjects)  # type: ignore[arg-type]  # wrong on purpose

@@ -313,8 +313,10 @@ class Stream:
             InvalidOptionError: no subjects, or both ``up_to`` options.
             JetStreamUnavailableError: the stream does not allow direct gets.
         """
-        if not subjects or isinstance(subjects, str):
-            raise InvalidOptionError("subjects must be a non-empty list of subjects")
+        if not isinstance(subjects, list | tuple) or not subjects:
+            raise InvalidOptionError(
+                f"subjects must be a non-empty list of subjects (got {subjects!r})"
+            )
         for subject in subjects:
             check_subject(subject, what="subject filter")
         if up_to_seq is not None and up_to_time is not None:
