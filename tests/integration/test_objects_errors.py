@@ -152,3 +152,28 @@ async def test_an_object_name_with_a_lone_surrogate_is_refused(
     with pytest.raises(errors.InvalidNameError, match="surrogate"):
         await store.add_link(name, "target")
     assert [info async for info in store.list()] == []
+
+
+@pytest.mark.parametrize(
+    ("meta", "where"),
+    [
+        (jsm.ObjectMeta(description="x\ud800"), "description"),
+        (jsm.ObjectMeta(metadata={"k": "\udcff"}), "metadata.k"),
+        (jsm.ObjectMeta(headers={"X-A": ["\ud800"]}), "headers['X-A'][0]"),
+    ],
+    ids=["description", "metadata", "header"],
+)
+async def test_metadata_that_is_not_utf8_is_refused_before_anything_is_stored(
+    js: jsm.Manager, unique_name: str, meta: jsm.ObjectMeta, where: str
+) -> None:
+    # It was stored as a JSON escape no reader accepts: every later read of the object,
+    # and every listing of the bucket, raised UnexpectedReplyError.
+    store = await js.objects.create(jsm.ObjectStoreConfig(bucket=unique_name))
+    with pytest.raises(errors.ConfigValidationError) as caught:
+        await store.put("report", b"x", meta=meta)
+    assert f"{where}: holds a lone surrogate" in str(caught.value)
+    await store.put("other", b"y")
+    with pytest.raises(errors.ConfigValidationError, match="lone surrogate"):
+        await store.update_meta("other", meta)
+    assert [info.name async for info in store.list()] == ["other"]
+    assert (await js.streams.info(f"OBJ_{unique_name}")).state.messages == 2  # a chunk, a meta

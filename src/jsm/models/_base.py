@@ -43,9 +43,11 @@ __all__ = [
     "ReplyModel",
     "UInt64",
     "WireEnum",
+    "check_sendable",
     "ns_to_timedelta",
     "parse_reply",
     "timedelta_to_ns",
+    "unsendable_error",
 ]
 
 _NS_PER_US = 1_000
@@ -343,7 +345,17 @@ def _describe(item: ValidationProblem) -> str:
     return f"{where}: {text} (got {_short_repr(item['input'])})"
 
 
-def unsendable_error(model: BaseModel, err: PydanticSerializationError) -> ConfigValidationError:
+def check_sendable(model: BaseModel, wire: object) -> None:
+    """Refuse ``model`` if its wire form ``wire`` holds text UTF-8 cannot encode.
+
+    Raises:
+        ConfigValidationError: naming the value.
+    """
+    if _unencodable(wire, ()) is not None:
+        raise unsendable_error(model, ValueError("text that is not UTF-8"))
+
+
+def unsendable_error(model: BaseModel, err: Exception) -> ConfigValidationError:
     """Say which value of ``model`` could not be written as JSON, and why."""
     found = _unencodable(model.model_dump(by_alias=True, exclude_none=True), ())
     if found is None:

@@ -17,7 +17,7 @@ from typing import Annotated, Any, Final
 
 from pydantic import BeforeValidator, Field
 
-from jsm.models._base import Int64, Model, NonNegativeNanos, ReplyModel
+from jsm.models._base import Int64, Model, NonNegativeNanos, ReplyModel, check_sendable
 from jsm.models.stream import Placement, StorageType, StoreCompression
 from jsm.models.stream_info import StreamInfo
 
@@ -152,8 +152,15 @@ class ObjectInfo(Model):
         return data
 
     def to_wire_json(self) -> bytes:
-        """Return the stored JSON bytes (see :meth:`to_wire`)."""
-        return json.dumps(self.to_wire(), separators=(",", ":")).encode()
+        """Return the stored JSON bytes (see :meth:`to_wire`).
+
+        Raises:
+            ConfigValidationError: text holding a lone surrogate (not UTF-8), which JSON
+                would carry as an escape no reader accepts.
+        """
+        wire = self.to_wire()
+        check_sendable(self, wire)
+        return json.dumps(wire, separators=(",", ":")).encode()
 
 
 class ObjectStoreConfig(Model):
