@@ -137,3 +137,17 @@ async def test_max_deliver_and_backoff(js: jsm.Manager, unique_name: str) -> Non
     assert second.metadata.num_delivered == 2
     assert await worker.fetch(1, max_wait=1) == []  # max_deliver reached
     assert first.data == second.data
+
+
+@pytest.mark.parametrize("reason", [5, b"bytes", "bad \ud800"], ids=repr)
+async def test_a_term_reason_that_is_not_text_is_refused(
+    js: jsm.Manager, unique_name: str, reason: object
+) -> None:
+    # It raised AttributeError (no .encode) or UnicodeEncodeError.
+    worker = await _worker(js, unique_name)
+    await publish(js, f"{unique_name}.a", 1)
+    (msg,) = await worker.fetch(1, max_wait=2)
+    with pytest.raises(errors.InvalidOptionError, match="reason"):
+        await msg.term(reason=reason)  # type: ignore[arg-type]  # wrong on purpose
+    assert not msg.is_acked
+    await msg.term(reason="cannot parse")

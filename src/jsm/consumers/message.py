@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING
 
-from jsm._errors_base import AckError, JsmTimeoutError
+from jsm._errors_base import AckError, InvalidOptionError, JsmTimeoutError
 from jsm._options import NOT_GIVEN, Duration, NotGiven, duration_seconds, to_timedelta
 from jsm._transport import NoRespondersError, next_msg, status_of, unsubscribe_shielded
 from jsm.models._base import timedelta_to_ns
@@ -163,8 +163,9 @@ class Msg:
 
         Raises:
             AckError: already acknowledged, or the consumer takes no acks.
+            InvalidOptionError: a reason that is not text (or not UTF-8).
         """
-        payload = _TERM if not reason else _TERM + b" " + reason.encode()
+        payload = _TERM if not reason else _TERM + b" " + _reason_bytes(reason)
         await self._send(payload, "term")
 
     async def next(self, *, timeout: Duration | NotGiven = NOT_GIVEN) -> Msg:
@@ -236,3 +237,15 @@ class Msg:
         return (
             f"message {meta.sequence.stream} of stream {meta.stream!r} (consumer {meta.consumer!r})"
         )
+
+
+def _reason_bytes(reason: str) -> bytes:
+    if not isinstance(reason, str):
+        raise InvalidOptionError(f"reason must be text (got {type(reason).__name__})")
+    try:
+        return reason.encode()
+    except UnicodeEncodeError:
+        raise InvalidOptionError(
+            f"reason {reason!r} holds a lone surrogate, which is not text that can be sent "
+            "(UTF-8); remove it"
+        ) from None
