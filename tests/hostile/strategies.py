@@ -105,6 +105,7 @@ def hostile_text(valid: st.SearchStrategy[str] = TOKEN) -> st.SearchStrategy[Any
         st.one_of(
             nasty.map(_insert),
             nasty.map(_insert),
+            valid.map(lambda text: text + "\udcff"),  # not UTF-8: breaks every encoder
             st.sampled_from(NASTY),
             st.just(""),
             st.text(alphabet=st.characters(exclude_categories=()), max_size=12),
