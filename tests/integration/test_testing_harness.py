@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
+import socket
 import time
 import urllib.request
 from typing import TYPE_CHECKING
@@ -19,7 +21,9 @@ from jsm.testing import (
     ServerStartError,
     find_nats_server,
     run_cluster,
+    run_hub_and_leaf,
     run_server,
+    run_super_cluster,
 )
 
 if TYPE_CHECKING:
@@ -135,3 +139,36 @@ def test_a_server_that_cannot_start_shows_its_log() -> None:
         server.start()
     assert not server.is_running
     server.stop()
+
+
+def _hold(config: str, block: str) -> socket.socket:
+    """Listen on the port a server's ``block { listen: ... }`` was given, as another process might."""
+    match = re.search(block + r" \{[^}]*?listen: 127\.0\.0\.1:(\d+)", config)
+    assert match is not None, config
+    return socket.create_server(("127.0.0.1", int(match.group(1))))
+
+
+def test_a_cluster_starts_when_a_route_port_was_taken_meanwhile() -> None:
+    cluster = run_cluster(3, name="TAKEN")
+    first = cluster.servers[2]._config_body
+    with _hold(first, "cluster"), cluster:
+        assert all(s.is_running for s in cluster.servers)
+        assert cluster.servers[2]._config_body != first  # the ports were chosen again
+
+
+def test_a_hub_and_leaf_start_when_the_leaf_port_was_taken_meanwhile() -> None:
+    topology = run_hub_and_leaf(cuttable_link=True)
+    first = topology.hub._config_body
+    with _hold(first, "leafnodes"):
+        with topology:
+            assert topology.leaf.is_running and topology.hub._config_body != first
+            assert topology.link is not None and topology.link.connections >= 2
+        assert not topology.hub.is_running
+
+
+def test_a_super_cluster_starts_when_a_gateway_port_was_taken_meanwhile() -> None:
+    topology = run_super_cluster(3)
+    node = topology.cluster("C2").servers[0]
+    first = node._config_body
+    with _hold(first, "gateway"), topology:
+        assert all(s.is_running for s in topology.servers) and node._config_body != first

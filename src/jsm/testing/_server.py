@@ -257,6 +257,16 @@ class NatsServer(StartStop):
             process.wait()
         _LIVE.discard(process)
 
+    def reconfigure(self, config: str) -> None:
+        """Replace the configuration beyond the listen address (as given to the constructor).
+
+        It takes effect at the next :meth:`start`, which also chooses a new client port.
+        """
+        if self.is_running:
+            raise RuntimeError(f"stop server {self.name} before changing its configuration")
+        self._config_body = config
+        self._client_port = None
+
     def restart(self) -> None:
         """Stop and start again on the same client port with the same store."""
         self._terminate()

@@ -34,26 +34,34 @@ class SuperCluster(Group):
     def __init__(self, size: int = 3, *, clouds: Mapping[str, str] = DEFAULT_CLOUDS) -> None:
         if len(clouds) < 2:
             raise ValueError("a super-cluster needs at least two clusters")
-        gateway_ports = {name: [free_port() for _ in range(size)] for name in clouds}
+        self._clouds = dict(clouds)
+        self.clusters = [
+            Cluster(size, name=name, node_config=config, limits=_SUPER_CLUSTER_LIMITS)
+            for name, config in self._node_configs(size).items()
+        ]
+        self.servers = [server for cluster in self.clusters for server in cluster.servers]
+
+    def _node_configs(self, size: int) -> dict[str, list[str]]:
+        gateway_ports = {name: [free_port() for _ in range(size)] for name in self._clouds}
         gateways = ", ".join(
             f"{{name: {name}, urls: [{', '.join(f'nats://127.0.0.1:{p}' for p in ports)}]}}"
             for name, ports in gateway_ports.items()
         )
-        self.clusters = [
-            Cluster(
-                size,
-                name=name,
-                node_config=[
-                    f'server_tags: ["cloud:{cloud}", "az:{i + 1}"]\n'
-                    f"gateway {{\n  name: {name}\n  listen: 127.0.0.1:{port}\n"
-                    f"  gateways: [{gateways}]\n}}\n"
-                    for i, port in enumerate(gateway_ports[name])
-                ],
-                limits=_SUPER_CLUSTER_LIMITS,
-            )
-            for name, cloud in clouds.items()
-        ]
-        self.servers = [server for cluster in self.clusters for server in cluster.servers]
+        return {
+            name: [
+                f'server_tags: ["cloud:{cloud}", "az:{i + 1}"]\n'
+                f"gateway {{\n  name: {name}\n  listen: 127.0.0.1:{port}\n"
+                f"  gateways: [{gateways}]\n}}\n"
+                for i, port in enumerate(gateway_ports[name])
+            ]
+            for name, cloud in self._clouds.items()
+        }
+
+    def _choose_ports(self) -> bool:
+        configs = self._node_configs(len(self.clusters[0].servers))
+        for cluster in self.clusters:
+            cluster.reconfigure_nodes(configs[cluster.name])
+        return True
 
     def cluster(self, name: str) -> Cluster:
         """The cluster called ``name``."""

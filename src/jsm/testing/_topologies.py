@@ -45,11 +45,20 @@ __all__ = [
 ]
 
 
+PORT_ATTEMPTS = 3
+"""Times a group starts its servers when a port chosen in advance was taken meanwhile."""
+
+
 def free_port() -> int:
-    # Route and leaf-node ports must be known before the peers start; the OS picks one.
+    # Route, gateway and leaf-node ports must be known before the peers start; the OS picks
+    # one. Another process may take it before the server binds it: see Group.start.
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+def _port_taken(error: ServerStartError) -> bool:
+    return "address already in use" in str(error)
 
 
 def _jetstream_block(*, domain: str | None = None, extra: str = "") -> str:
@@ -63,19 +72,41 @@ class Group(StartStop):
     servers: list[NatsServer]
 
     def start(self) -> None:
-        """Start every server (in order) and wait until each answers."""
-        try:
-            for server in self.servers:
-                server.start()
-            self._wait_ready()
-        except BaseException:
-            self.stop()
-            raise
+        """Start every server (in order) and wait until each answers.
+
+        A port chosen before the servers started (a route, gateway or leaf-node port) can
+        be taken by another process before its server binds it; then every server stops,
+        the ports are chosen again and the group starts afresh.
+        """
+        for attempt in range(1, PORT_ATTEMPTS + 1):
+            try:
+                for server in self.servers:
+                    server.start()
+                self._wait_ready()
+                return
+            except ServerStartError as error:
+                self._stop_servers()
+                if attempt == PORT_ATTEMPTS or not _port_taken(error):
+                    self.stop()
+                    raise
+                if not self._choose_ports():
+                    self.stop()
+                    raise
+            except BaseException:
+                self.stop()
+                raise
 
     def stop(self) -> None:
         """Stop every server and remove their files."""
+        self._stop_servers()
+
+    def _stop_servers(self) -> None:
         for server in reversed(self.servers):
             server.stop()
+
+    def _choose_ports(self) -> bool:
+        """Choose the ports fixed in the servers' configuration anew; False if there are none."""
+        return False
 
     def _wait_ready(self) -> None:
         return None
@@ -131,22 +162,38 @@ class Cluster(Group):
         limits: str = "",
     ) -> None:
         self.name = name
-        extra = list(node_config) if node_config is not None else [""] * size
-        if len(extra) != size:
-            raise ValueError(f"node_config needs one entry per node ({size}), got {len(extra)}")
-        route_ports = [free_port() for _ in range(size)]
-        routes = ", ".join(f"nats-route://127.0.0.1:{p}" for p in route_ports)
-        self.servers = [
-            NatsServer(
-                f"{name}-n{i + 1}",
-                ACCOUNTS_CONFIG
-                + _jetstream_block(extra=limits)
-                + f"cluster {{\n  name: {name}\n  listen: 127.0.0.1:{port}\n  routes: [{routes}]\n}}\n"
-                + extra[i],
-                wait_for_jetstream=False,
+        self._limits = limits
+        self._node_config = list(node_config) if node_config is not None else [""] * size
+        if len(self._node_config) != size:
+            raise ValueError(
+                f"node_config needs one entry per node ({size}), got {len(self._node_config)}"
             )
-            for i, port in enumerate(route_ports)
+        self.servers = [
+            NatsServer(f"{name}-n{i + 1}", config, wait_for_jetstream=False)
+            for i, config in enumerate(self._node_configs())
         ]
+
+    def reconfigure_nodes(self, node_config: Sequence[str]) -> None:
+        """Replace each node's extra configuration and choose new route ports (while stopped)."""
+        self._node_config = list(node_config)
+        self._choose_ports()
+
+    def _node_configs(self) -> list[str]:
+        route_ports = [free_port() for _ in self._node_config]
+        routes = ", ".join(f"nats-route://127.0.0.1:{p}" for p in route_ports)
+        return [
+            ACCOUNTS_CONFIG
+            + _jetstream_block(extra=self._limits)
+            + f"cluster {{\n  name: {self.name}\n  listen: 127.0.0.1:{port}\n"
+            + f"  routes: [{routes}]\n}}\n"
+            + extra
+            for port, extra in zip(route_ports, self._node_config, strict=True)
+        ]
+
+    def _choose_ports(self) -> bool:
+        for server, config in zip(self.servers, self._node_configs(), strict=True):
+            server.reconfigure(config)
+        return True
 
     @property
     def urls(self) -> list[str]:
@@ -229,29 +276,40 @@ class HubAndLeaf(Group):
         leaf_port = free_port()
         self.link = LinkProxy(leaf_port) if cuttable_link else None
         """The relay between leaf and hub (``None`` unless made with ``cuttable_link``)."""
-        advertise = ", no_advertise: true" if cuttable_link else ""
-        self.hub = NatsServer(
-            "HUB",
+        hub_config, leaf_config = self._configs(leaf_port)
+        self.hub = NatsServer("HUB", hub_config, jetstream_domain=self.hub_domain)
+        self.leaf = NatsServer("LEAF", leaf_config, jetstream_domain=self.leaf_domain)
+        self.servers = [self.hub, self.leaf]
+
+    def _configs(self, leaf_port: int) -> tuple[str, str]:
+        # A hub advertises its leaf port to leaf nodes, which then redial it directly:
+        # behind a relay, it must not, or the leaf bypasses the relay on reconnect.
+        advertise = ", no_advertise: true" if self.link is not None else ""
+        hub = (
             ACCOUNTS_CONFIG
             + _jetstream_block(domain=self.hub_domain)
-            # A hub advertises its leaf port to leaf nodes, which then redial it directly:
-            # behind a relay, it must not, or the leaf bypasses the relay on reconnect.
-            + f"leafnodes {{ listen: 127.0.0.1:{leaf_port}{advertise} }}\n",
-            jetstream_domain=self.hub_domain,
+            + f"leafnodes {{ listen: 127.0.0.1:{leaf_port}{advertise} }}\n"
         )
         dial = self.link.port if self.link is not None else leaf_port
         remotes = (
             f'  {{ url: "nats-leaf://app:app@127.0.0.1:{dial}", account: APP }},\n'
             f'  {{ url: "nats-leaf://sys:sys@127.0.0.1:{dial}", account: SYS }}\n'
         )
-        self.leaf = NatsServer(
-            "LEAF",
+        leaf = (
             ACCOUNTS_CONFIG
             + _jetstream_block(domain=self.leaf_domain)
-            + f"leafnodes {{ remotes: [\n{remotes}] }}\n",
-            jetstream_domain=self.leaf_domain,
+            + f"leafnodes {{ remotes: [\n{remotes}] }}\n"
         )
-        self.servers = [self.hub, self.leaf]
+        return hub, leaf
+
+    def _choose_ports(self) -> bool:
+        leaf_port = free_port()
+        if self.link is not None:
+            self.link.target_port = leaf_port
+        hub_config, leaf_config = self._configs(leaf_port)
+        self.hub.reconfigure(hub_config)
+        self.leaf.reconfigure(leaf_config)
+        return True
 
     def start(self) -> None:
         """Start the link relay (if any), the hub and the leaf; wait until the leaf is linked."""
