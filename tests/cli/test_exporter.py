@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import socket
+import re
 import urllib.error
 import urllib.request
 from typing import TYPE_CHECKING
@@ -20,10 +20,10 @@ if TYPE_CHECKING:
     from tests.cli.conftest import Cli
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+def _bound_port(text: str) -> int | None:
+    """The port the exporter says it serves on (it picks one for ``--port 0``)."""
+    match = re.search(r"serving /metrics on 127\.0\.0\.1:(\d+)", text)
+    return int(match.group(1)) if match else None
 
 
 def _scrape(url: str) -> str | None:
@@ -44,14 +44,16 @@ async def test_the_exporter_serves_each_check_until_ctrl_c(
         f"  - {{name: orders, kind: stream, properties: {{stream_name: {unique_name}}}}}\n"
         "  - {name: missing, kind: stream, properties: {stream_name: NOT_THERE}}\n"
     )
-    port = _free_port()
     process = Process(
         ["-s", nats_server.client_url, "server", "check", "exporter", "--config", str(config),
-         "--host", "127.0.0.1", "--port", str(port)]
+         "--host", "127.0.0.1", "--port", "0"]
     )  # fmt: skip
     try:
         text = None
         with anyio.fail_after(60):
+            while (port := _bound_port(process.text)) is None:
+                assert process.proc.poll() is None, "".join(process.err)
+                await anyio.sleep(0.1)
             while text is None:
                 assert process.proc.poll() is None, "".join(process.err)
                 text = await anyio.to_thread.run_sync(_scrape, f"http://127.0.0.1:{port}/metrics")

@@ -306,7 +306,9 @@ add_aliases(app, "report", "r")
 def check_exporter(
     ctx: typer.Context,
     config: Annotated[str, typer.Option("--config", help="natscli exporter config (YAML/JSON)")],
-    port: Annotated[int, typer.Option(help="Port to serve /metrics on")] = 8080,
+    port: Annotated[
+        int, typer.Option(help="Port to serve /metrics on (0 picks a free one)")
+    ] = 8080,
     host: Annotated[str, typer.Option(help="Address to listen on")] = "0.0.0.0",
     https_certificate: Annotated[
         str | None, typer.Option(help="Serve HTTPS with this certificate (PEM)")
@@ -341,12 +343,16 @@ def check_exporter(
         chosen = settings if context is None else dataclasses.replace(settings, context=context)
         return chosen.connect()
 
-    out.line(f"serving /metrics on {host}:{port} ({len(loaded.checks)} checks)")
-    try:
-        asyncio.run(
-            jsm.metrics.serve(
-                loaded, connect=connect, host=host, port=port, tls=tls, namespace=namespace
-            )
+    async def serve() -> None:
+        exporter = jsm.metrics.Exporter(
+            loaded, connect=connect, host=host, port=port, tls=tls, namespace=namespace
         )
+        async with exporter:
+            # Said once the port is bound, with the one picked for --port 0.
+            out.line(f"serving /metrics on {host}:{exporter.port} ({len(loaded.checks)} checks)")
+            await asyncio.Event().wait()
+
+    try:
+        asyncio.run(serve())
     except KeyboardInterrupt:
         raise typer.Exit(0) from None
