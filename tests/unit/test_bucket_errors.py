@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 import pytest
 
 import jsm
 from jsm import errors
 from jsm.kv._config import kv_stream_config
-from jsm.kv._errors import bucket_exists, revision_in, stale_revision
+from jsm.kv._errors import bucket_exists, bucket_not_found, revision_in, stale_revision
+from jsm.objects._errors import store_exists, store_not_found
+from jsm.objects.manager import object_stream_config
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 
 def _wrong_last(description: str) -> errors.StreamWrongLastSequenceError:
@@ -51,3 +57,47 @@ def test_a_bucket_that_exists_lists_settings_by_kv_names() -> None:
     )
     unknown = bucket_exists("b", errors.StreamNameExistError(400, 10058, "in use"), asked, None)
     assert unknown.description == "bucket 'b' exists with other settings"
+
+
+def test_an_object_store_that_exists_lists_settings_by_object_store_names() -> None:
+    existing = object_stream_config(jsm.ObjectStoreConfig(bucket="files"))
+    asked = object_stream_config(jsm.ObjectStoreConfig(bucket="files", description="docs"))
+    err = store_exists("files", errors.StreamNameExistError(400, 10058, "in use"), asked, existing)
+    assert type(err) is errors.StreamNameExistError
+    assert err.description == (
+        "object store 'files' exists with other settings (asked ≠ existing): "
+        "description 'docs' ≠ none"
+    )
+    assert "js.objects.update(config)" in str(err)
+    assert "js.objects.get('files')" in str(err)
+
+
+@pytest.mark.parametrize(
+    ("not_found", "kind", "description", "hint"),
+    [
+        (
+            bucket_not_found,
+            errors.BucketNotFoundError,
+            "bucket 'b' not found",
+            "js.kv.create(jsm.KeyValueConfig(bucket=...))",
+        ),
+        (
+            store_not_found,
+            errors.ObjectStoreNotFoundError,
+            "object store 'b' not found",
+            "js.objects.create(jsm.ObjectStoreConfig(bucket=...))",
+        ),
+    ],
+    ids=["kv", "objects"],
+)
+def test_a_missing_bucket_keeps_the_stream_codes_and_says_how_to_create_it(
+    not_found: Callable[[str, errors.ApiError | None], errors.NotFoundError],
+    kind: type[errors.NotFoundError],
+    description: str,
+    hint: str,
+) -> None:
+    seen = errors.StreamNotFoundError(404, 10059, "stream not found")
+    for err in (not_found("b", None), not_found("b", seen)):
+        assert type(err) is kind
+        assert (err.code, err.err_code, err.description) == (404, 10059, description)
+        assert f"create it with {hint}" in str(err)

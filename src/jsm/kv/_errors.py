@@ -4,7 +4,7 @@ The stream API speaks of ``KV_<bucket>`` streams and sequences; a KV caller thin
 buckets, keys and revisions. Each helper here turns a stream error into the error a
 KV caller should see: a missing stream is :class:`BucketNotFoundError`, a wrong last
 subject sequence names the key and both revisions, and a bucket re-created with other
-settings lists them with KV names.
+settings lists them with KV names (the shared wording is :class:`jsm._bucket_errors.Wording`).
 """
 
 from __future__ import annotations
@@ -12,21 +12,17 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Final
 
-from jsm._bucket_errors import Setting, differences, retold, stream_gone, user_metadata
-from jsm._errors_base import ApiError, BucketNotFoundError, JsmError
-from jsm._generated_errors import (
-    StreamNameExistError,
-    StreamNotFoundError,
-    StreamWrongLastSequenceError,
-)
+from jsm._bucket_errors import Setting, Wording, retold, user_metadata
+from jsm._errors_base import BucketNotFoundError
 from jsm.subjects import kv_stream_name
 
 if TYPE_CHECKING:
-    from jsm.api import ApiClient
-    from jsm.models import StreamConfig
+    from jsm._errors_base import ApiError
+    from jsm._generated_errors import StreamWrongLastSequenceError
 
 __all__ = [
     "KV_SETTINGS",
+    "bucket_context",
     "bucket_exists",
     "bucket_not_found",
     "raise_if_gone",
@@ -57,27 +53,19 @@ KV_SETTINGS: Final[tuple[Setting, ...]] = (
 _LAST_SEQUENCE: Final = re.compile(r"wrong last sequence: (\d+)")
 
 
-def bucket_not_found(bucket: str, err: ApiError | None = None) -> BucketNotFoundError:
-    """The error for a bucket whose stream is missing (``err``: the stream error seen)."""
-    return BucketNotFoundError(
-        404 if err is None else err.code,
-        10059 if err is None else err.err_code,
-        f"bucket {bucket!r} not found",
-        context="create it with js.kv.create(jsm.KeyValueConfig(bucket=...))",
-    )
+_KV: Final = Wording(
+    noun="bucket",
+    not_found_class=BucketNotFoundError,
+    manager="js.kv",
+    config="KeyValueConfig",
+    stream_name=kv_stream_name,
+    settings=KV_SETTINGS,
+)
 
-
-async def raise_if_gone(api: ApiClient, bucket: str, err: JsmError) -> None:
-    """Raise :class:`BucketNotFoundError` if ``err`` came from ``bucket`` being deleted.
-
-    Returns when the bucket's stream is there (or cannot be looked up); the caller
-    re-raises ``err`` then.
-    """
-    if isinstance(err, StreamNotFoundError):
-        raise bucket_not_found(bucket, err) from err
-    gone = await stream_gone(api, kv_stream_name(bucket))
-    if gone is not None:
-        raise bucket_not_found(bucket, gone) from err
+bucket_context = _KV.context
+bucket_not_found = _KV.not_found
+raise_if_gone = _KV.raise_if_gone
+bucket_exists = _KV.exists
 
 
 def revision_in(err: ApiError) -> int | None:
@@ -101,26 +89,4 @@ def stale_revision(
         err,
         description=f"key {key!r} in bucket {bucket!r} {state}",
         context="nothing was written; read the key again (kv.get) and retry with its revision",
-    )
-
-
-def bucket_exists(
-    bucket: str,
-    err: StreamNameExistError,
-    asked: StreamConfig,
-    existing: StreamConfig | None,
-) -> StreamNameExistError:
-    """Retell "stream name already in use" for a bucket, listing the settings that differ.
-
-    ``existing`` is ``None`` when the bucket's configuration could not be read.
-    """
-    changed = differences(asked, existing, KV_SETTINGS) if existing is not None else []
-    listed = f" (asked ≠ existing): {', '.join(changed)}" if changed else ""
-    return retold(
-        err,
-        description=f"bucket {bucket!r} exists with other settings{listed}",
-        context=(
-            "use js.kv.update(config) to change them, or "
-            f"js.kv.get({bucket!r}) to use the bucket as it is"
-        ),
     )

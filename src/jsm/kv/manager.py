@@ -15,7 +15,7 @@ from jsm._generated_errors import StreamNameExistError, StreamNotFoundError
 from jsm._options import NOT_GIVEN, Duration, NotGiven
 from jsm.api import Page, Pager
 from jsm.kv._config import bucket_of_stream, kv_stream_config
-from jsm.kv._errors import bucket_exists, bucket_not_found
+from jsm.kv._errors import bucket_context, bucket_exists, bucket_not_found
 from jsm.kv.bucket import KeyValue
 from jsm.models import KeyValueStatus, StreamListResponse, StreamNamesResponse
 from jsm.streams import _api as streams_api
@@ -68,7 +68,7 @@ class KeyValueManager:
             existing = await self._existing(config.bucket, timeout=timeout)
             raise bucket_exists(config.bucket, err, stream, existing) from err
         except ApiError as err:
-            raise retold(err, context=self._context(config.bucket)) from err
+            raise retold(err, context=bucket_context(self._js.api, config.bucket)) from err
         return KeyValue(self._js, info)
 
     async def update(
@@ -86,7 +86,7 @@ class KeyValueManager:
         except StreamNotFoundError as err:
             raise bucket_not_found(config.bucket, err) from err
         except ApiError as err:
-            raise retold(err, context=self._context(config.bucket)) from err
+            raise retold(err, context=bucket_context(self._js.api, config.bucket)) from err
         return KeyValue(self._js, info)
 
     async def create_or_update(
@@ -205,6 +205,3 @@ class KeyValueManager:
         except JsmError:
             return None
         return info.config
-
-    def _context(self, bucket: str) -> str:
-        return f"bucket {bucket!r} {self._js.api.subjects.describe()}"
