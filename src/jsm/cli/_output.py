@@ -60,6 +60,15 @@ def print_json(data: object) -> None:
 _ENVELOPE = ("type", "total", "offset", "limit")
 
 
+def names(found: Iterable[str], *, json_: bool) -> None:
+    """Print names as one JSON list (``-j``) or one a line."""
+    if json_:
+        print_json(list(found))
+        return
+    for name in found:
+        line(name)
+
+
 def to_jsonable(data: object) -> object:
     """Turn models, lists and dicts of them into plain JSON values.
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from jsm.cli import _output as out
 
@@ -160,3 +160,39 @@ def message(
     out.line()
     out.line(data.decode("utf-8", errors="replace"))
     out.line()
+
+
+def config_diff(old: Any, new: Any) -> list[str]:
+    """Return ``-field: old`` / ``+field: new`` lines for every wire field that differs."""
+    before, after = old.to_wire(), new.to_wire()
+    lines: list[str] = []
+    for key in sorted(set(before) | set(after)):
+        a, b = before.get(key), after.get(key)
+        if (
+            isinstance(a, list)
+            and isinstance(b, list)
+            and sorted(map(str, a)) == sorted(map(str, b))
+        ):
+            continue
+        if a != b:
+            if a is not None:
+                lines.append(f"  -{key}: {a}")
+            if b is not None:
+                lines.append(f"  +{key}: {b}")
+    return lines
+
+
+def differences(old: Any, new: Any, *, dry_run: bool) -> bool:
+    """Print how ``new`` differs from ``old`` (``edit``'s preview); whether anything does.
+
+    With nothing to change it says so, unless ``dry_run``: a dry run prints only differences.
+    """
+    lines = config_diff(old, new)
+    if not lines:
+        if not dry_run:
+            out.line("No difference in configuration")
+        return False
+    out.line("Differences (-old +new):")
+    for text in lines:
+        out.line(text)
+    return True

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING
 
 import typer
 
 from jsm.cli import _output as out
 from jsm.cli._app import command, new_group, run
+from jsm.cli._params import Json
 
 if TYPE_CHECKING:
     import jsm
@@ -18,7 +19,7 @@ app = new_group("Account information and status", examples="  jsm account info")
 @command(app, "info")
 def info(
     ctx: typer.Context,
-    json_: Annotated[bool, typer.Option("-j", "--json", help="Produce JSON output")] = False,
+    json_: Json = False,
 ) -> None:
     """Show the account's JetStream usage and limits."""
 

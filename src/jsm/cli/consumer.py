@@ -23,7 +23,7 @@ from jsm.cli._consumer_config import (
     pause_until,
 )
 from jsm.cli._errors import CliError
-from jsm.cli.stream import Force, Json, StreamArg, config_diff
+from jsm.cli._params import ConfigFile, Defaults, DryRun, Force, Json, Names, StreamArg
 
 if TYPE_CHECKING:
     import jsm
@@ -56,12 +56,8 @@ def add(
     ctx: typer.Context,
     stream: StreamArg,
     consumer: Annotated[str | None, typer.Argument(help="Consumer name")] = None,
-    config: Annotated[
-        str | None, typer.Option(help="JSON file to read the configuration from")
-    ] = None,
-    defaults: Annotated[
-        bool, typer.Option("--defaults", help="Accept default values (jsm never prompts)")
-    ] = False,
+    config: ConfigFile = None,
+    defaults: Defaults = False,
     json_: Json = False,
     *,
     options: dict[str, Any],
@@ -90,11 +86,9 @@ def edit(
     ctx: typer.Context,
     stream: StreamArg,
     consumer: ConsumerArg,
-    config: Annotated[
-        str | None, typer.Option(help="JSON file to read the configuration from")
-    ] = None,
+    config: ConfigFile = None,
     force: Force = False,
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Only show the differences")] = False,
+    dry_run: DryRun = False,
     json_: Json = False,
     *,
     options: dict[str, Any],
@@ -107,14 +101,8 @@ def edit(
         handle = await (await js.streams.get(stream)).consumers.get(consumer)
         current = handle.config
         wanted = from_file if from_file is not None else current.with_changes(**found)
-        differences = config_diff(current, wanted)
-        if not differences:
-            if not dry_run:
-                out.line("No difference in configuration")
+        if not _show.differences(current, wanted, dry_run=dry_run):
             return None
-        out.line("Differences (-old +new):")
-        for text in differences:
-            out.line(text)
         if dry_run:
             return 1
         if not confirm(f"Really edit Consumer {stream} > {consumer}", force=force):
@@ -131,19 +119,14 @@ def ls(
     ctx: typer.Context,
     stream: StreamArg,
     json_: Json = False,
-    names: Annotated[bool, typer.Option("-n", "--names", help="Show just the names")] = False,
+    names: Names = False,
 ) -> None:
     """List a stream's consumers."""
 
     async def body(js: jsm.Manager) -> None:
         consumers = (await js.streams.get(stream)).consumers
         if names or json_:
-            found = sorted(await consumers.names().collect())
-            if json_:
-                out.print_json(found)
-            else:
-                for name in found:
-                    out.line(name)
+            out.names(sorted(await consumers.names().collect()), json_=json_)
             return
         infos = sorted(await consumers.list().collect(), key=lambda i: i.name)
         if not infos:

@@ -19,6 +19,7 @@ import typer
 from jsm.cli import _output as out
 from jsm.cli._app import command, confirm, describe, new_group, run
 from jsm.cli._errors import CliError
+from jsm.cli._params import Json
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -45,7 +46,6 @@ PruneSelect = Annotated[
         help="Only undeclared streams and buckets matching this glob are pruned (repeatable)",
     ),
 ]
-Json = Annotated[bool, typer.Option("-j", "--json", help="Produce JSON output")]
 
 _FORMATS = ("json", "yaml")
 

@@ -11,6 +11,7 @@ import typer
 from jsm.cli import _output as out
 from jsm.cli._app import command, confirm, new_group, run
 from jsm.cli._errors import CliError
+from jsm.cli._params import Force, Json, Names
 from jsm.cli._stream_config import duration, size
 
 if TYPE_CHECKING:
@@ -27,8 +28,6 @@ app = new_group(
 
 Bucket = Annotated[str, typer.Argument(help="Bucket name")]
 Key = Annotated[str, typer.Argument(help="Key")]
-Force = Annotated[bool, typer.Option("-f", "--force", help="Act without prompting")]
-Json = Annotated[bool, typer.Option("-j", "--json", help="Produce JSON output")]
 
 
 def _value(value: str | None) -> bytes:
@@ -282,28 +281,18 @@ def watch(
 def ls(
     ctx: typer.Context,
     bucket: Annotated[str | None, typer.Argument(help="List this bucket's keys")] = None,
-    names: Annotated[bool, typer.Option("-n", "--names", help="Show just the names")] = False,
+    names: Names = False,
     json_: Json = False,
 ) -> None:
     """List the buckets, or a bucket's keys."""
 
     async def body(js: jsm.Manager) -> None:
         if bucket is not None:
-            keys = sorted(await (await js.kv.get(bucket)).keys())
-            if json_:
-                out.print_json(keys)
-            else:
-                for k in keys:
-                    out.line(k)
+            out.names(sorted(await (await js.kv.get(bucket)).keys()), json_=json_)
             return
         statuses = sorted(await js.kv.list().collect(), key=lambda s: s.bucket)
         if json_ or names:
-            found = [s.bucket for s in statuses]
-            if json_:
-                out.print_json(found)
-            else:
-                for name in found:
-                    out.line(name)
+            out.names([s.bucket for s in statuses], json_=json_)
             return
         if not statuses:
             out.line("No Key-Value buckets found")

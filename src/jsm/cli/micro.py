@@ -8,6 +8,7 @@ import typer
 
 from jsm.cli import _output as out
 from jsm.cli._app import command, new_group, run
+from jsm.cli._params import Json
 
 if TYPE_CHECKING:
     import jsm
@@ -18,8 +19,8 @@ app = new_group(
 )
 
 Name = Annotated[str | None, typer.Argument(help="Service name (default: every service)")]
+Service = Annotated[str, typer.Argument(help="Service name")]
 Id = Annotated[str | None, typer.Argument(help="One instance of the service")]
-Json = Annotated[bool, typer.Option("-j", "--json", help="Produce JSON output")]
 
 
 @command(app, "ls", "list")
@@ -46,7 +47,7 @@ def ls(ctx: typer.Context, name: Name = None, json_: Json = False) -> None:
 @command(app, "info")
 def info(
     ctx: typer.Context,
-    name: Annotated[str, typer.Argument(help="Service name")],
+    name: Service,
     id_: Id = None,
     json_: Json = False,
 ) -> None:
@@ -76,7 +77,7 @@ def info(
 @command(app, "stats")
 def stats(
     ctx: typer.Context,
-    name: Annotated[str, typer.Argument(help="Service name")],
+    name: Service,
     id_: Id = None,
     json_: Json = False,
 ) -> None:

@@ -18,6 +18,7 @@ from jsm.cli import _output as out
 from jsm.cli import _progress
 from jsm.cli._app import command, confirm, new_group, run
 from jsm.cli._errors import CliError
+from jsm.cli._params import Force, Json, Names
 from jsm.cli._stream_config import duration, size
 
 if TYPE_CHECKING:
@@ -35,8 +36,6 @@ app = new_group(
 )
 
 Bucket = Annotated[str, typer.Argument(help="Bucket name")]
-Force = Annotated[bool, typer.Option("-f", "--force", help="Act without prompting")]
-Json = Annotated[bool, typer.Option("-j", "--json", help="Produce JSON output")]
 _CHUNK = 128 * 1024
 
 
@@ -207,7 +206,7 @@ def get(
 def ls(
     ctx: typer.Context,
     bucket: Annotated[str | None, typer.Argument(help="List this bucket's objects")] = None,
-    names: Annotated[bool, typer.Option("-n", "--names", help="Show just the names")] = False,
+    names: Names = False,
     json_: Json = False,
 ) -> None:
     """List the buckets, or a bucket's objects."""
@@ -216,12 +215,7 @@ def ls(
         if bucket is None:
             statuses = sorted([s async for s in js.objects.list()], key=lambda s: s.bucket)
             if json_ or names:
-                found = [s.bucket for s in statuses]
-                if json_:
-                    out.print_json(found)
-                else:
-                    for bucket_name in found:
-                        out.line(bucket_name)
+                out.names([s.bucket for s in statuses], json_=json_)
                 return
             out.table(
                 "Object Store Buckets",

@@ -15,6 +15,7 @@ import typer
 from jsm.cli import _output as out
 from jsm.cli._app import add_aliases, command, new_group, run, run_measured
 from jsm.cli._errors import CliError
+from jsm.cli._params import Json
 from jsm.cli._stream_config import duration
 
 if TYPE_CHECKING:
@@ -262,7 +263,7 @@ def check_connection(
 @command(report, "jetstream", "js")
 def report_jetstream(
     ctx: typer.Context,
-    json_: Annotated[bool, typer.Option("-j", "--json", help="Produce JSON output")] = False,
+    json_: Json = False,
 ) -> None:
     """Report JetStream use per server (system account)."""
 

@@ -16,6 +16,7 @@ from jsm.cli import _output as out
 from jsm.cli import _show
 from jsm.cli._app import command, confirm, new_group, run, with_options
 from jsm.cli._errors import CliError
+from jsm.cli._params import ConfigFile, Defaults, DryRun, Force, Json, Names, StreamArg
 from jsm.cli._stream_config import (
     changes,
     config_for_add,
@@ -35,10 +36,6 @@ app = new_group(
         "  jsm str purge ORDERS -f"
     ),
 )
-
-Json = Annotated[bool, typer.Option("-j", "--json", help="Produce JSON output")]
-Force = Annotated[bool, typer.Option("-f", "--force", help="Act without prompting")]
-StreamArg = Annotated[str, typer.Argument(help="Stream name")]
 
 
 def _add_only(
@@ -69,15 +66,11 @@ async def _max_bytes_required(js: jsm.Manager) -> bool:
 def add(
     ctx: typer.Context,
     stream: Annotated[str | None, typer.Argument(help="Stream name")] = None,
-    config: Annotated[
-        str | None, typer.Option(help="JSON file to read the configuration from")
-    ] = None,
+    config: ConfigFile = None,
     output: Annotated[
         str | None, typer.Option(help="Save the configuration to FILE instead of creating")
     ] = None,
-    defaults: Annotated[
-        bool, typer.Option("--defaults", help="Accept default values (jsm never prompts)")
-    ] = False,
+    defaults: Defaults = False,
     json_: Json = False,
     *,
     options: dict[str, Any],
@@ -163,7 +156,7 @@ def state(ctx: typer.Context, stream: StreamArg, json_: Json = False) -> None:
 @command(app, "ls", "list", "l")
 def ls(
     ctx: typer.Context,
-    names: Annotated[bool, typer.Option("-n", "--names", help="Show just the names")] = False,
+    names: Names = False,
     subject: Annotated[
         str | None, typer.Option(help="Only streams with subjects matching this one")
     ] = None,
@@ -173,12 +166,7 @@ def ls(
 
     async def body(js: jsm.Manager) -> None:
         if names or json_:
-            found = sorted(await js.streams.names(subject=subject).collect())
-            if json_:
-                out.print_json(found)
-            else:
-                for name in found:
-                    out.line(name)
+            out.names(sorted(await js.streams.names(subject=subject).collect()), json_=json_)
             return
         infos = sorted(
             await js.streams.list(subject=subject).collect(), key=lambda i: i.config.name
@@ -233,13 +221,9 @@ def cp(
 def edit(
     ctx: typer.Context,
     stream: StreamArg,
-    config: Annotated[
-        str | None, typer.Option(help="JSON file to read the configuration from")
-    ] = None,
+    config: ConfigFile = None,
     force: Force = False,
-    dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="Only show the differences, change nothing")
-    ] = False,
+    dry_run: DryRun = False,
     json_: Json = False,
     *,
     options: dict[str, Any],
@@ -257,14 +241,8 @@ def edit(
             wanted = from_file.with_changes(name=stream)
         else:
             wanted = current.with_changes(**found)
-        differences = config_diff(current, wanted)
-        if not differences:
-            if not dry_run:
-                out.line("No difference in configuration")
+        if not _show.differences(current, wanted, dry_run=dry_run):
             return None
-        out.line("Differences (-old +new):")
-        for text in differences:
-            out.line(text)
         if dry_run:
             return 1
         if not confirm(f"Really edit Stream {stream}", force=force):
@@ -274,26 +252,6 @@ def edit(
         return None
 
     run(ctx, body)
-
-
-def config_diff(old: Any, new: Any) -> list[str]:
-    """Return ``-field: old`` / ``+field: new`` lines for every wire field that differs."""
-    before, after = old.to_wire(), new.to_wire()
-    lines: list[str] = []
-    for key in sorted(set(before) | set(after)):
-        a, b = before.get(key), after.get(key)
-        if (
-            isinstance(a, list)
-            and isinstance(b, list)
-            and sorted(map(str, a)) == sorted(map(str, b))
-        ):
-            continue
-        if a != b:
-            if a is not None:
-                lines.append(f"  -{key}: {a}")
-            if b is not None:
-                lines.append(f"  +{key}: {b}")
-    return lines
 
 
 @command(app, "rm", "delete", "del")

@@ -15,8 +15,9 @@ from jsm.cli import _output as out
 from jsm.cli import _progress, _show
 from jsm.cli._app import add_aliases, command, confirm, new_group, run
 from jsm.cli._errors import CliError
+from jsm.cli._params import Force, Json, StreamArg
 from jsm.cli._stream_config import duration, load_config_file
-from jsm.cli.stream import Force, Json, StreamArg, app
+from jsm.cli.stream import app
 
 if TYPE_CHECKING:
     import jsm
