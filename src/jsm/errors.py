@@ -19,7 +19,7 @@ from jsm import _generated_errors
 from jsm._errors_base import *  # noqa: F403 - the hand-written half of the tree
 from jsm._errors_base import ApiError
 from jsm._errors_base import __all__ as _base_all
-from jsm._errors_base import error_class_for as _error_class_for
+from jsm._errors_core import error_class_for as _error_class_for
 from jsm._generated_errors import *  # noqa: F403 - one class per server error code
 from jsm._generated_errors import ERRORS_BY_CODE
 
