@@ -11,6 +11,7 @@ from jsm._errors_base import ServiceError as ServiceError
 from jsm._errors_base import ServiceRequestError as ServiceRequestError
 from jsm.services.endpoint import Endpoint as Endpoint
 from jsm.services.endpoint import Handler as Handler
+from jsm.services.group import ServiceGroup as ServiceGroup
 from jsm.services.manager import Discovery as Discovery
 from jsm.services.manager import ServiceManager as ServiceManager
 from jsm.services.request import ERROR_CODE_HEADER as ERROR_CODE_HEADER
@@ -18,7 +19,6 @@ from jsm.services.request import ERROR_HEADER as ERROR_HEADER
 from jsm.services.request import Request as Request
 from jsm.services.request import ServiceRequest as ServiceRequest
 from jsm.services.service import Service as Service
-from jsm.services.service import ServiceGroup as ServiceGroup
 from jsm.services.service import StatsHandler as StatsHandler
 
 __all__ = [
