@@ -27,6 +27,7 @@ from jsm._generated_errors import (
 from jsm.models import StreamMsgGetRequest
 from jsm.models.objects import digest_value
 from jsm.objects._errors import raise_if_gone
+from jsm.objects._links import resolve
 from jsm.streams._api import fetch_info
 from jsm.streams.messages import api_get
 from jsm.subjects import object_chunk_subject, object_stream_name
@@ -66,7 +67,7 @@ class ObjectReader:
         if self._entered:
             raise ClosedError("this object reader was already entered; call get() again")
         self._entered = True
-        info = await self._store._resolve(self._name)
+        info = await resolve(self._store, self._name)
         self.info = info
         if info.size == 0 and info.chunks == 0:
             return self

@@ -5,11 +5,13 @@ its source in chunks to ``$O.<bucket>.C.<nuid>`` through a bounded window of
 acknowledged publishes while hashing it, then stores the metadata on
 ``$O.<bucket>.M.<base64url(name)>`` (rolled up), then purges the previous version's
 chunks. A put that fails leaves the previous version as it was and purges what it sent.
-Reading is :class:`jsm.objects.ObjectReader`; watching is :class:`jsm.objects.ObjectWatcher`.
+Reading is :class:`jsm.objects.ObjectReader`; watching is :class:`jsm.objects.ObjectWatcher`;
+links are followed and stored by ``_links``, listing is ``_list``.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import os
@@ -21,41 +23,34 @@ import anyio.to_thread
 
 from jsm._bucket_errors import retold
 from jsm._constants import (
-    CLEANUP_TIMEOUT,
     OBJECT_CHUNK_SIZE,
-    OBJECT_LIST_BATCH,
-    OBJECT_LIST_INACTIVE_THRESHOLD,
     OBJECT_ORPHAN_AGE,
 )
 from jsm._errors_base import (
     ApiError,
-    InvalidNameError,
     InvalidOptionError,
     JetStreamUnavailableError,
     JsmError,
-    JsmTimeoutError,
     ObjectExistsError,
-    ObjectLinkError,
     ObjectNotFoundError,
 )
-from jsm._generated_errors import ConsumerNotFoundError, StreamNotFoundError
+from jsm._generated_errors import StreamNotFoundError
 from jsm._options import NOT_GIVEN, Duration, NotGiven, to_timedelta
-from jsm.consumers.manager import ConsumerManager
-from jsm.models import AckPolicy, ConsumerConfig, DeliverPolicy
 from jsm.models.objects import (
     ObjectInfo,
     ObjectLink,
     ObjectMeta,
-    ObjectMetaOptions,
     ObjectStoreStatus,
 )
 from jsm.objects import _wire
 from jsm.objects._errors import raise_if_gone, store_context, store_not_found
+from jsm.objects._links import object_link, put_link
+from jsm.objects._list import list_objects
 from jsm.objects._orphans import purge_orphans
 from jsm.objects._put import put_chunks
 from jsm.objects._source import chunks_of
 from jsm.objects.reader import ObjectReader
-from jsm.objects.watch import ObjectWatcher, last_meta_seq
+from jsm.objects.watch import ObjectWatcher
 from jsm.streams._api import fetch_info
 from jsm.subjects import object_meta_subject, object_stream_name
 from jsm.tracing._stores import traced_class
@@ -71,7 +66,6 @@ __all__ = ["ObjectStore"]
 
 logger = logging.getLogger(__name__)
 
-_MAX_LINK_HOPS = 8
 _FILE_WRITE_SIZE = 1024 * 1024
 
 
@@ -285,42 +279,6 @@ class ObjectStore:
             raise ObjectNotFoundError(self._bucket, name)
         return info
 
-    async def _resolve(self, name: str) -> ObjectInfo:
-        """The info of the object behind ``name``, following object links."""
-        store: ObjectStore = self
-        current = name
-        for _ in range(_MAX_LINK_HOPS):
-            info = await store.info(current)
-            link = info.link
-            if link is None:
-                return info
-            if not link.name:
-                raise ObjectLinkError(
-                    f"{current!r} in bucket {store.bucket!r} links to the whole bucket "
-                    f"{link.bucket!r}; open that bucket with js.objects.get({link.bucket!r})"
-                )
-            if link.bucket != store.bucket:
-                try:
-                    store = await self._js.objects.get(link.bucket)
-                except InvalidNameError as err:  # metadata another client wrote
-                    raise ObjectLinkError(
-                        f"{current!r} in bucket {store.bucket!r} links to {link.bucket!r}, "
-                        "which is not a bucket name"
-                    ) from err
-            try:
-                target = await store.info(link.name)
-            except ObjectNotFoundError as err:
-                raise ObjectNotFoundError(
-                    link.bucket,
-                    link.name,
-                    f"link {current!r} in bucket {self._bucket!r} points to object "
-                    f"{link.name!r} in bucket {link.bucket!r}, which does not exist",
-                ) from err
-            if target.link is None:
-                return target
-            current = link.name
-        raise ObjectLinkError(f"{name!r} in bucket {self._bucket!r}: too many links in a row")
-
     # ------------------------------------------------------------------ metadata
 
     async def update_meta(
@@ -394,22 +352,8 @@ class ObjectStore:
             ObjectExistsError: ``name`` is a live object.
         """
         self._check_name(name)
-        if isinstance(target, str):
-            target_bucket, target_name = self._bucket, self._check_name(target)
-        elif isinstance(target, ObjectInfo):
-            target_bucket, target_name = target.bucket, target.name
-        else:
-            raise InvalidOptionError(
-                f"a link's target is an object's name or its ObjectInfo (got {target!r})"
-            )
-        store = self if target_bucket == self._bucket else await self._js.objects.get(target_bucket)
-        current = await store.info(target_name, timeout=timeout)
-        if current.is_link:
-            raise ObjectLinkError(
-                f"{target_name!r} in bucket {target_bucket!r} is a link; link to what it points to"
-            )
-        link = ObjectLink(bucket=target_bucket, name=target_name)
-        return await self._put_link(name, link, timeout=timeout)
+        link = await object_link(self, target, timeout=timeout)
+        return await put_link(self, name, link, timeout=timeout)
 
     async def add_bucket_link(
         self,
@@ -428,27 +372,7 @@ class ObjectStore:
         self._check_name(name)
         bucket_name = bucket.bucket if isinstance(bucket, ObjectStore) else bucket
         await self._js.objects.get(bucket_name, timeout=timeout)
-        return await self._put_link(name, ObjectLink(bucket=bucket_name), timeout=timeout)
-
-    async def _put_link(
-        self, name: str, link: ObjectLink, *, timeout: Duration | NotGiven
-    ) -> ObjectInfo:
-        existing = await self._read_meta(name, timeout=timeout)
-        if existing is not None and not existing.deleted and not existing.is_link:
-            raise ObjectExistsError(
-                self._bucket,
-                name,
-                f"{name!r} is an object in bucket {self._bucket!r}; "
-                "a link may replace only a link or a deleted object",
-            )
-        info = ObjectInfo(
-            name=name,
-            options=ObjectMetaOptions(link=link),
-            bucket=self._bucket,
-            nuid=_wire.new_nuid(),
-        )
-        await self._publish_meta(info, timeout=timeout)
-        return ObjectInfo.model_validate(info.model_dump() | {"mtime": datetime.now(UTC)})
+        return await put_link(self, name, ObjectLink(bucket=bucket_name), timeout=timeout)
 
     # ------------------------------------------------------------------ list & watch
 
@@ -489,56 +413,11 @@ class ObjectStore:
         Raises:
             ObjectStoreNotFoundError: the bucket was deleted.
         """
-        config = ConsumerConfig(
-            deliver_policy=DeliverPolicy.LAST_PER_SUBJECT,
-            ack_policy=AckPolicy.NONE,
-            filter_subject=f"$O.{self._bucket}.M.>",
-            mem_storage=True,
-            num_replicas=1,
-            inactive_threshold=OBJECT_LIST_INACTIVE_THRESHOLD,
-        )
-        try:
-            consumer = await ConsumerManager(self._js, self._stream).add(config, timeout=timeout)
-        except StreamNotFoundError as err:
-            raise store_not_found(self._bucket, err) from err
-        except ApiError as err:
-            raise retold(err, context=store_context(self._js.api, self._bucket)) from err
-        try:
-            # The end is the newest entry as the stream leader saw it when listing began:
-            # on a replicated bucket the consumer's own pending count can lag behind.
-            last = await last_meta_seq(self)
-            seen = 0
-            pending = consumer.cached_info.num_pending
-            while seen < last:
-                try:
-                    batch = await consumer.fetch(
-                        max(1, min(pending, OBJECT_LIST_BATCH)), max_wait=self._js.timeout
-                    )
-                except (StreamNotFoundError, ConsumerNotFoundError) as err:
-                    await self._raise_if_gone(err)
-                    raise
-                if not batch:
-                    raise JsmTimeoutError(
-                        f"listing object store {self._bucket!r}: entries up to sequence "
-                        f"{last} did not arrive"
-                    )
-                for msg in batch:
-                    seen, pending = msg.metadata.sequence.stream, msg.metadata.num_pending
-                    if seen < last and pending == 0:
-                        last = await last_meta_seq(self)  # behind, or the last one removed
-                    info = _wire.info_from_json(
-                        msg.data, mtime=msg.metadata.timestamp, subject=msg.subject
-                    )
-                    if include_deleted or not info.deleted:
-                        yield info
-                    if seen >= last:
-                        break
-        finally:
-            with anyio.move_on_after(CLEANUP_TIMEOUT, shield=True):
-                try:
-                    await consumer.delete(timeout=CLEANUP_TIMEOUT)
-                except JsmError as err:
-                    logger.debug("list consumer on %s not deleted: %s", self._stream, err)
+        async with contextlib.aclosing(
+            list_objects(self, include_deleted=include_deleted, timeout=timeout)
+        ) as infos:
+            async for info in infos:
+                yield info
 
     async def purge_orphans(self, *, older_than: Duration = OBJECT_ORPHAN_AGE) -> int:
         """Purge chunks no object refers to, untouched for ``older_than``; return how many.
