@@ -8,15 +8,14 @@ a private API prefix answers the first pulls the way the server does when nobody
 
 from __future__ import annotations
 
-import uuid
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-import nats
 import pytest
 
 import jsm
 from jsm import errors
+from tests.integration.api_helpers import PrivateApi, private_api
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator
@@ -27,37 +26,30 @@ if TYPE_CHECKING:
     from jsm.testing import NatsServer
 
 
-class Relay:
+class Relay(PrivateApi):
     """Answers the first ``unserved`` pulls with no responders; relays everything else."""
 
     def __init__(self, nc: Client, prefix: str) -> None:
-        self.nc, self.prefix = nc, prefix
+        super().__init__(nc, prefix)
         self.unserved, self.pulls = 0, 0
 
     async def handle(self, msg: Msg) -> None:
-        rest = msg.subject[len(self.prefix) + 1 :]
+        rest = self.api_call(msg)
         if rest.startswith("CONSUMER.MSG.NEXT."):
             self.pulls += 1
             if self.pulls <= self.unserved:
                 await self.nc.publish(msg.reply, b"", headers={"Status": "503"})
                 return
+            # Passed on with the puller's own reply subject: a pull has many replies.
             await self.nc.publish(f"$JS.API.{rest}", msg.data, reply=msg.reply)
             return
-        reply = await self.nc.request(f"$JS.API.{rest}", msg.data, timeout=5)
-        await msg.respond(reply.data)
+        await self.relay(msg)
 
 
 @pytest.fixture
 async def relayed(nats_server: NatsServer) -> AsyncIterator[tuple[jsm.Manager, Relay]]:
-    nc = await nats.connect(nats_server.client_url)
-    relay = Relay(nc, f"RELAY_{uuid.uuid4().hex[:8]}.API")
-    try:
-        await nc.subscribe(f"{relay.prefix}.>", cb=relay.handle)
-        await nc.request("$JS.API.INFO", b"", timeout=5)  # opens the relay's reply inbox now
-        async with jsm.connect(nats_server.client_url, api_prefix=relay.prefix) as js:
-            yield js, relay
-    finally:
-        await nc.close()
+    async with private_api(nats_server, Relay) as pair:
+        yield pair
 
 
 async def _worker(js: jsm.Manager, name: str) -> jsm.Consumer:

@@ -9,19 +9,16 @@ the way a broken proxy or a misconfigured import would.
 
 from __future__ import annotations
 
-import uuid
 from typing import TYPE_CHECKING
 
-import nats
 import pytest
 
 import jsm
 from jsm.consumers.manager import ConsumerManager
+from tests.integration.api_helpers import FakeApi, private_api
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator
-
-    from nats.aio.msg import Msg
 
     from jsm.testing import NatsServer
 
@@ -33,28 +30,10 @@ NOT_AN_OBJECT = [
 ]
 
 
-class FakeApi:
-    """Answers every request on ``<prefix>.>`` with :attr:`body`."""
-
-    def __init__(self, prefix: str) -> None:
-        self.prefix = prefix
-        self.body = b"{}"
-
-    async def handle(self, msg: Msg) -> None:
-        await msg.respond(self.body)
-
-
 @pytest.fixture
 async def fake(nats_server: NatsServer) -> AsyncIterator[tuple[jsm.Manager, FakeApi]]:
-    api = FakeApi(f"FAKE_{uuid.uuid4().hex[:8]}.API")
-    responder = await nats.connect(nats_server.client_url)
-    try:
-        await responder.subscribe(f"{api.prefix}.>", cb=api.handle)
-        await responder.flush()
-        async with jsm.connect(nats_server.client_url, api_prefix=api.prefix) as js:
-            yield js, api
-    finally:
-        await responder.close()
+    async with private_api(nats_server, FakeApi) as pair:
+        yield pair
 
 
 @pytest.mark.parametrize("body", NOT_AN_OBJECT, ids=["text", "list", "number", "true"])

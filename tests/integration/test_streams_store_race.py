@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import json
 import logging
-import uuid
 from typing import TYPE_CHECKING
 
-import nats
 import pytest
 
 import jsm
 from jsm import errors
+from tests.integration.api_helpers import PrivateApi, private_api
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator
@@ -42,36 +41,26 @@ OTHER = json.dumps(
 ).encode()
 
 
-class Relay:
+class Relay(PrivateApi):
     """Answers the first ``fail`` stream creates with ``body``; relays everything else."""
 
     def __init__(self, nc: Client, prefix: str) -> None:
-        self.nc, self.prefix = nc, prefix
+        super().__init__(nc, prefix)
         self.fail, self.body, self.creates = 0, RACE, 0
 
     async def handle(self, msg: Msg) -> None:
-        rest = msg.subject[len(self.prefix) + 1 :]
-        if rest.startswith("STREAM.CREATE."):
+        if self.api_call(msg).startswith("STREAM.CREATE."):
             self.creates += 1
             if self.creates <= self.fail:
                 await msg.respond(self.body)
                 return
-        reply = await self.nc.request(f"$JS.API.{rest}", msg.data, timeout=5)
-        await msg.respond(reply.data)
+        await self.relay(msg)
 
 
 @pytest.fixture
 async def relayed(nats_server: NatsServer) -> AsyncIterator[tuple[jsm.Manager, Relay]]:
-    nc = await nats.connect(nats_server.client_url)
-    relay = Relay(nc, f"RELAY_{uuid.uuid4().hex[:8]}.API")
-    try:
-        await nc.subscribe(f"{relay.prefix}.>", cb=relay.handle)
-        await nc.request("$JS.API.INFO", b"", timeout=5)  # opens the relay's reply inbox now
-
-        async with jsm.connect(nats_server.client_url, api_prefix=relay.prefix) as js:
-            yield js, relay
-    finally:
-        await nc.close()
+    async with private_api(nats_server, Relay) as pair:
+        yield pair
 
 
 async def test_a_create_that_met_the_race_is_tried_again(
