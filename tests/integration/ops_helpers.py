@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import anyio
@@ -11,27 +9,15 @@ import jsonschema
 
 import jsm
 from jsm.events import SCHEMA_FILES, Event, EventModel, GenericEvent, StreamActionAdvisory
+from tests.tools_helpers import SCHEMAS, load_tool
 
 if TYPE_CHECKING:
-    from types import ModuleType
-
     from jsm.events import EventStream
 
 E = TypeVar("E", bound=Event)
 
-ROOT = Path(__file__).resolve().parents[2]
-SCHEMAS = ROOT / "spec" / "schemas"
 
-
-def _load_generator() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("gen_events", ROOT / "tools" / "gen_events.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-GENERATOR = _load_generator()
+GENERATOR = load_tool("gen_events")
 
 
 def _declared(value: Any) -> Any:

@@ -2,31 +2,21 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import pickle
-from pathlib import Path
 
 import pytest
 
 import jsm
 from jsm import errors
+from tests.tools_helpers import ROOT, load_tool
 
-ROOT = Path(__file__).resolve().parents[2]
 TABLE = json.loads((ROOT / "spec" / "errors.json").read_text())
 
 
-def _load_generator() -> object:
-    spec = importlib.util.spec_from_file_location("gen_errors", ROOT / "tools" / "gen_errors.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_generated_module_is_up_to_date() -> None:
-    generator = _load_generator()
-    expected = generator.render(TABLE)  # type: ignore[attr-defined]  # loaded from a path
+    generator = load_tool("gen_errors")
+    expected = generator.render(TABLE)
     actual = (ROOT / "src" / "jsm" / "_generated_errors.py").read_text()
     assert actual == expected, "run: python tools/gen_errors.py"
 

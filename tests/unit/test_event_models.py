@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import jsonschema
@@ -16,23 +14,12 @@ from jsm import events
 from jsm._errors_base import InvalidOptionError
 from jsm._transport import Transport
 from jsm.events import EVENT_TYPES, SCHEMA_FILES, Event, GenericEvent, parse_event
+from tests.tools_helpers import ROOT, SCHEMAS, load_tool
 
 if TYPE_CHECKING:
-    from types import ModuleType
+    from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-SCHEMAS = ROOT / "spec" / "schemas"
-
-
-def _load_generator() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("gen_events", ROOT / "tools" / "gen_events.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-GENERATOR = _load_generator()
+GENERATOR = load_tool("gen_events")
 FILES: list[Path] = GENERATOR.schema_files()
 
 
