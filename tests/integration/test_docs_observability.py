@@ -8,37 +8,24 @@ they print is checked.
 from __future__ import annotations
 
 import json
-import re
-import subprocess
-import sys
-from pathlib import Path
 from typing import TYPE_CHECKING
 
+from tests.integration.docs_helpers import ROOT, python_blocks, run_script
+
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from jsm.testing import NatsServer
 
-ROOT = Path(__file__).resolve().parents[2]
 PAGE = ROOT / "docs" / "observability.md"
-DEFAULT_URL = "nats://127.0.0.1:4222"
 
 
 def _blocks() -> list[str]:
-    return re.findall(r"```python\n(.*?)```", PAGE.read_text(), flags=re.DOTALL)
+    return python_blocks(PAGE)
 
 
 def _run(block: str, url: str, tmp_path: Path, index: int) -> str:
-    script = tmp_path / f"observability_{index}.py"
-    script.write_text(block.replace(DEFAULT_URL, url))
-    result = subprocess.run(
-        [sys.executable, str(script)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-        cwd=ROOT,
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
-    return result.stdout
+    return run_script(block, url, tmp_path / f"observability_{index}.py")
 
 
 def _console_spans(text: str) -> list[dict[str, object]]:
