@@ -124,6 +124,37 @@ def run_script(*args: str, timeout: float = 60) -> subprocess.CompletedProcess[s
     )
 
 
+def run_on_terminal(args: list[str], env: dict[str, str] | None = None) -> tuple[int, str]:
+    """Run the real ``jsm`` with its output on a pseudo-terminal; return status and output.
+
+    ``env`` defaults to :func:`script_env`.
+    """
+    import pty  # POSIX only, like the tests that draw on a terminal
+
+    master, slave = pty.openpty()
+    try:
+        process = subprocess.Popen(
+            [jsm_script(), *args],
+            stdout=slave,
+            stderr=slave,
+            env=script_env() if env is None else env,
+            stdin=subprocess.DEVNULL,
+        )
+        os.close(slave)
+        chunks = []
+        while True:
+            try:
+                data = os.read(master, 4096)
+            except OSError:  # the terminal closed with the process
+                break
+            if not data:
+                break
+            chunks.append(data)
+        return process.wait(timeout=60), b"".join(chunks).decode(errors="replace")
+    finally:
+        os.close(master)
+
+
 @pytest.fixture
 async def cjs(nats_cluster: Cluster) -> AsyncIterator[jsm.Manager]:
     """A manager on the 3-node cluster that deletes the streams its test made."""

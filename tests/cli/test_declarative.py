@@ -7,13 +7,11 @@ Every state here is named after the test's unique name, and every ``--prune`` co
 from __future__ import annotations
 
 import json
-import os
-import pty
 import subprocess
 from typing import TYPE_CHECKING
 
 import jsm
-from tests.cli.conftest import Cli, jsm_script, script_env
+from tests.cli.conftest import Cli, jsm_script, run_on_terminal, script_env
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -238,37 +236,15 @@ async def test_apply_diff_and_export_through_a_jetstream_domain(
     assert (await cli.ok("diff", "-f", str(exported))).lines[-1].startswith("No changes")
 
 
-def _on_a_terminal(args: list[str], env: dict[str, str]) -> tuple[int, str]:
-    """Run the real ``jsm`` with its output on a pseudo-terminal; return status and output."""
-    master, slave = pty.openpty()
-    try:
-        process = subprocess.Popen(
-            [jsm_script(), *args], stdout=slave, stderr=slave, env=env, stdin=subprocess.DEVNULL
-        )
-        os.close(slave)
-        chunks = []
-        while True:
-            try:
-                data = os.read(master, 4096)
-            except OSError:  # the terminal closed with the process
-                break
-            if not data:
-                break
-            chunks.append(data)
-        return process.wait(timeout=60), b"".join(chunks).decode(errors="replace")
-    finally:
-        os.close(master)
-
-
 def test_the_plan_is_coloured_on_a_terminal_only_and_never_with_no_color(
     nats_server: NatsServer, tmp_path: Path, unique_name: str
 ) -> None:
     state = _write(tmp_path, "stream.json", {"name": unique_name, "subjects": ["colour.>"]})
     args = ["-s", nats_server.client_url, "diff", "-f", str(state)]
     coloured = {k: v for k, v in script_env().items() if k != "NO_COLOR"} | {"TERM": "xterm"}
-    code, shown = _on_a_terminal(args, coloured)
+    code, shown = run_on_terminal(args, coloured)
     assert code == 2 and f"\x1b[32m+ stream.{unique_name}\x1b[0m will be created" in shown
-    code, plain = _on_a_terminal(args, coloured | {"NO_COLOR": "1"})
+    code, plain = run_on_terminal(args, coloured | {"NO_COLOR": "1"})
     assert code == 2 and f"+ stream.{unique_name} will be created" in plain
     assert "\x1b[" not in plain
     piped = subprocess.run(

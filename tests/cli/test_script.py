@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from typing import TYPE_CHECKING
 
 import pytest
 
-from tests.cli.conftest import jsm_script, run_script, script_env
+from tests.cli.conftest import jsm_script, run_on_terminal, run_script, script_env
 
 if TYPE_CHECKING:
     from jsm.testing import NatsServer
@@ -114,32 +113,9 @@ def test_no_colour_off_a_terminal(nats_server: NatsServer) -> None:
 
 
 def test_progress_bars_draw_on_a_terminal_only(nats_server: NatsServer) -> None:
-    import pty
-
     args = ["-s", nats_server.client_url, "pub", "tty.x", "m {{Count}}", "--count", "3000"]
-    master, slave = pty.openpty()
-    try:
-        process = subprocess.Popen(
-            [jsm_script(), *args],
-            stdout=slave,
-            stderr=slave,
-            env=script_env(),
-            stdin=subprocess.DEVNULL,
-        )
-        os.close(slave)
-        chunks = []
-        while True:
-            try:
-                data = os.read(master, 4096)
-            except OSError:  # the terminal closed with the process
-                break
-            if not data:
-                break
-            chunks.append(data)
-        assert process.wait(timeout=60) == 0
-    finally:
-        os.close(master)
-    on_terminal = b"".join(chunks).decode(errors="replace")
+    code, on_terminal = run_on_terminal(args)
+    assert code == 0
     assert "Publishing to tty.x" in on_terminal  # the bar (erased when done)
     piped = run_script(*args)
     assert piped.returncode == 0 and "Publishing to" not in piped.stdout
