@@ -15,7 +15,7 @@ from typing import Final, Literal, TypeAlias
 from jsm._errors_base import InvalidOptionError
 from jsm.units import MAX_DURATION
 
-__all__ = ["NOT_GIVEN", "Duration", "NotGiven", "duration_seconds", "to_timedelta"]
+__all__ = ["NOT_GIVEN", "Duration", "NotGiven", "duration_seconds", "show_duration", "to_timedelta"]
 
 
 class NotGiven(enum.Enum):
@@ -57,12 +57,14 @@ def to_timedelta(value: Duration, *, name: str, minimum: timedelta | None = None
     if result > MAX_DURATION:
         raise InvalidOptionError(
             f"{name} is longer than the server can hold (int64 nanoseconds: at most about "
-            f"292 years; got {_show(result)})"
+            f"292 years; got {show_duration(result)})"
         )
     if result <= timedelta(0):
-        raise InvalidOptionError(f"{name} must be positive (got {_show(result)})")
+        raise InvalidOptionError(f"{name} must be positive (got {show_duration(result)})")
     if minimum is not None and result < minimum:
-        raise InvalidOptionError(f"{name} must be at least {_show(minimum)} (got {_show(result)})")
+        raise InvalidOptionError(
+            f"{name} must be at least {show_duration(minimum)} (got {show_duration(result)})"
+        )
     return result
 
 
@@ -84,7 +86,8 @@ def _seconds_to_timedelta(value: float, name: str) -> timedelta:
     return timedelta(seconds=value)
 
 
-def _show(value: timedelta) -> str:
+def show_duration(value: timedelta) -> str:
+    """Write a duration briefly for messages: ``200ms``, ``90s``, ``400 days``."""
     seconds = value.total_seconds()
     if abs(seconds) < 1:
         return f"{seconds * 1000:g}ms"

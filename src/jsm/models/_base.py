@@ -28,6 +28,7 @@ from pydantic import (
 from pydantic_core import PydanticSerializationError, core_schema
 
 from jsm._errors_base import ConfigValidationError, ValidationProblem
+from jsm._options import show_duration
 from jsm.units import MAX_DURATION, parse_duration
 
 if TYPE_CHECKING:
@@ -76,16 +77,6 @@ def ns_to_timedelta(value: int) -> timedelta:
     (1,500 ns becomes 1 µs); durations the server hands out are whole milliseconds.
     """
     return timedelta(microseconds=value // _NS_PER_US)
-
-
-def show_duration(value: timedelta) -> str:
-    """Write a duration briefly for messages: ``200ms``, ``90s``, ``400 days``."""
-    seconds = value.total_seconds()
-    if abs(seconds) < 1:
-        return f"{seconds * 1000:g}ms"
-    if abs(seconds) < 2 * 86_400:
-        return f"{seconds:g}s"
-    return f"{seconds / 86_400:g} days"
 
 
 _TOO_LONG = "is longer than the server can hold (int64 nanoseconds: at most about 292 years)"
