@@ -114,13 +114,7 @@ def put(
     value: Annotated[str | None, typer.Argument()] = None,
 ) -> None:
     """Store a value (from the argument or standard input) and print it."""
-    data = _value(value)
-
-    async def body(js: jsm.Manager) -> None:
-        await (await js.kv.get(bucket)).put(key, data)
-        out.line(data.decode("utf-8", errors="replace"))
-
-    run(ctx, body)
+    _store(ctx, bucket, key, _value(value), only_new=False)
 
 
 @command(app, "create")
@@ -131,10 +125,15 @@ def create(
     value: Annotated[str | None, typer.Argument()] = None,
 ) -> None:
     """Store a value only if the key has none."""
-    data = _value(value)
+    _store(ctx, bucket, key, _value(value), only_new=True)
+
+
+def _store(ctx: typer.Context, bucket: str, key: str, data: bytes, *, only_new: bool) -> None:
+    """``put`` (or ``create`` when ``only_new``) the value, then print it."""
 
     async def body(js: jsm.Manager) -> None:
-        await (await js.kv.get(bucket)).create(key, data)
+        kv = await js.kv.get(bucket)
+        await (kv.create(key, data) if only_new else kv.put(key, data))
         out.line(data.decode("utf-8", errors="replace"))
 
     run(ctx, body)

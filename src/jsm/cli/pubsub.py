@@ -28,6 +28,9 @@ Headers = Annotated[
     list[str] | None, typer.Option("-H", "--header", help="A header as K:V (repeatable)")
 ]
 Count = Annotated[int, typer.Option(help="How many messages")]
+Templates = Annotated[
+    bool, typer.Option("--templates/--no-templates", help="Render {{Count}} etc.")
+]
 
 
 def parse_headers(values: list[str] | None) -> dict[str, str] | None:
@@ -70,9 +73,7 @@ def pub(
         bool, typer.Option("-J", "--jetstream", help="Publish to JetStream, waiting for acks")
     ] = False,
     quiet: Annotated[bool, typer.Option("-q", "--quiet", help="Print nothing on success")] = False,
-    templates: Annotated[
-        bool, typer.Option("--templates/--no-templates", help="Render {{Count}} etc.")
-    ] = True,
+    templates: Templates = True,
 ) -> None:
     """Publish a message, or --count of them (templates like {{Count}} in the body)."""
     if count < 1:
@@ -162,9 +163,7 @@ def req(
     count: Count = 1,
     header: Headers = None,
     raw: Annotated[bool, typer.Option("-r", "--raw", help="Show only the reply bodies")] = False,
-    templates: Annotated[
-        bool, typer.Option("--templates/--no-templates", help="Render {{Count}} etc.")
-    ] = True,
+    templates: Templates = True,
 ) -> None:
     """Send a request and print the reply, or --count requests one after another."""
     if count < 1:
