@@ -74,10 +74,15 @@ from jsm._errors_core import (
     ValidationProblem,
     WrongConsumerTypeError,
 )
+from jsm._errors_core import _rebuild_api_error as _rebuild_api_error
+from jsm._errors_core import _rebuild_permission_error as _rebuild_permission_error
 from jsm._errors_services import (
     NoServiceRespondersError,
     ServiceError,
     ServiceRequestError,
+)
+from jsm._errors_services import (
+    _rebuild_service_request_error as _rebuild_service_request_error,
 )
 from jsm._errors_stores import (
     BucketNotFoundError,
@@ -91,6 +96,7 @@ from jsm._errors_stores import (
     ObjectStoreNotFoundError,
 )
 
+# The _rebuild_* functions are imported for pickles made while the whole tree lived here.
 __all__ = [
     "AckError",
     "ApiError",
