@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 LINTED := src tests tools examples bench
 
-.PHONY: install demo test lint typecheck docs docs-serve package-check unit integration bench clean
+.PHONY: install demo test lint typecheck docs docs-serve package-check unit integration bench bench-js clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -46,8 +46,20 @@ unit: install
 integration: install
 	$(BIN)/pytest tests/integration
 
-bench: install
+# nats.js (bench/js/package.json, pinned) is the benches' second peer; without npm they
+# run without it and say so.
+NODE_STAMP := bench/js/node_modules/.installed-stamp
+
+bench-js:
+	@if ! command -v npm >/dev/null 2>&1; then \
+		echo "note: npm not found: the benches run without nats.js"; \
+	elif [ ! -f $(NODE_STAMP) ] || [ bench/js/package.json -nt $(NODE_STAMP) ]; then \
+		cd bench/js && npm install --no-audit --no-fund --no-package-lock --loglevel=error \
+			&& touch node_modules/.installed-stamp; \
+	fi
+
+bench: install bench-js
 	$(BIN)/python -m bench
 
 clean:
-	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache .hypothesis site
+	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache .hypothesis site bench/js/node_modules

@@ -1,6 +1,6 @@
-"""Object store put and get of a 256 MiB object: jsm against nats-py, same server, same run.
+"""Object store put and get of a 256 MiB object: jsm against nats-py and nats.js, same run.
 
-Each put or get runs in its own child process, so each client's peak RSS growth
+Each put or get runs in its own child process (nats.js: a node peer), so each client's peak RSS growth
 (``VmHWM`` after resetting it through ``/proc/self/clear_refs``, minus the RSS before
 the work) and CPU time are its own; each side's best of three rounds is reported. Both clients read the object from the same file and write it
 back to a file, so neither is handed the whole object in memory.
@@ -23,12 +23,13 @@ from pathlib import Path
 import nats
 
 import jsm
-from bench._common import Measurement, report
+from bench._common import Measurement, Row, report
+from bench._nats_js import PEER, why_missing
 
 SIZE = 256 * 1024 * 1024
 MIB = 1024 * 1024
 ROUNDS = 3
-CLIENTS = ("jsm", "nats-py")
+CLIENTS = ("jsm", "nats-py", "nats.js") if why_missing() is None else ("jsm", "nats-py")
 
 
 def _status() -> dict[str, int]:
@@ -98,13 +99,25 @@ def _child(argv: list[str]) -> None:
 
 
 def _run_child(client: str, op: str, url: str, bucket: str, path: Path) -> dict[str, float]:
-    done = subprocess.run(
-        [sys.executable, "-m", "bench.objects", "--child", client, op, url, bucket, str(path)],
-        check=True,
-        capture_output=True,
-        text=True,
-    )
+    if client == "nats.js":
+        command = {"op": f"object_{op}", "bucket": bucket, "name": "object", "path": str(path)}
+        done = subprocess.run(
+            ["node", str(PEER), url],
+            input=json.dumps(command | {"memory": True}) + "\n",
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+    else:
+        done = subprocess.run(
+            [sys.executable, "-m", "bench.objects", "--child", client, op, url, bucket, str(path)],
+            check=True,
+            capture_output=True,
+            text=True,
+        )
     result: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
+    if "error" in result:
+        raise SystemExit(f"{client} {op} failed: {result['error']}")
     return result
 
 
@@ -122,14 +135,17 @@ async def _run(url: str, workdir: Path) -> list[Measurement]:
         for _ in range(SIZE // MIB):
             file.write(os.urandom(MIB))
     expected = _digest(source)
-    buckets = {client: f"BENCH_{client.replace('-', '_').upper()}" for client in CLIENTS}
+    buckets = {
+        client: f"BENCH_{client.replace('-', '_').replace('.', '_').upper()}" for client in CLIENTS
+    }
     best: dict[str, Measurement] = {}
     async with jsm.connect(url, timeout=30) as js:
         for bucket in buckets.values():
             await js.objects.create(jsm.ObjectStoreConfig(bucket=bucket))
         try:
             for round_index in range(ROUNDS):
-                order = CLIENTS if round_index % 2 == 0 else tuple(reversed(CLIENTS))
+                shift = round_index % len(CLIENTS)
+                order = CLIENTS[shift:] + CLIENTS[:shift]
                 for op in ("put", "get"):
                     for client in order:
                         path = source if op == "put" else workdir / f"out-{client}.bin"
@@ -171,8 +187,14 @@ async def main(url: str | None) -> None:
         {
             "put jsm/nats-py": ("jsm put", "nats-py put"),
             "get jsm/nats-py": ("jsm get", "nats-py get"),
+            "put jsm/nats.js": ("jsm put", "nats.js put"),
+            "get jsm/nats.js": ("jsm get", "nats.js get"),
         },
         unit="MiB/s",
+        rows=[
+            Row(f"object {op}, 256 MiB", f"jsm {op}", f"nats-py {op}", f"nats.js {op}")
+            for op in ("put", "get")
+        ],
     )
     del document
 

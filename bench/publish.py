@@ -1,14 +1,15 @@
 """Publishing: core NATS (the transport limit), awaited JetStream publishes and pipelines.
 
 In the same run, against the same server and a memory stream: core-NATS publish with
-no acks; nats-py's ``js.publish`` and jsm's ``js.publish`` awaited one by one; jsm's
+no acks; nats-py's, nats.js's and jsm's ``js.publish`` awaited one by one; jsm's
 ``publisher(max_pending=256)`` against nats-py publishing from tasks bounded by a
-semaphore of 256 and nats-py's ``publish_async`` (pending limit 256), and the floor of
-any pipeline built on nats-py (publish with replies under one wildcard subscription,
-count the replies, parse nothing). Rounds alternate
+semaphore of 256, nats-py's ``publish_async`` (pending limit 256), nats.js keeping 256
+publish promises in flight (it has no pipeline), and the floor of any pipeline built on
+nats-py (publish with replies under one wildcard subscription, count the replies, parse
+nothing); the floor of an awaited publish is nats-py's bare ``request``. Rounds rotate
 the order and the best of each is kept; the stream is purged before every run. The
-two awaited loops, bound by round trips, run instead in alternating slices whose times
-are summed, so a changing load on a busy machine falls on both alike.
+awaited loops, bound by round trips, run instead in rotating slices whose times are
+summed, so a changing load on a busy machine falls on all alike.
 
 Run: python -m bench.publish [nats://host:port] [messages]
 (without a URL an embedded server is started)
@@ -17,21 +18,24 @@ Run: python -m bench.publish [nats://host:port] [messages]
 from __future__ import annotations
 
 import asyncio
+import functools
 import sys
-import time
 from typing import TYPE_CHECKING
 
 import nats
 
 import jsm
-from bench._common import Measurement, measure, report
+from bench._common import Measurement, Row, best_with_spread, measure, report
+from bench._nats_js import NatsJs, nats_js
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable
 
     from nats.aio.client import Client as NatsClient
 
-    WorkOf = Callable[[int], Awaitable[None]]
+    from bench._common import Timing
+
+    WorkOf = Callable[[int], Awaitable[Timing | None]]
 
 STREAM = "BENCH_PUBLISH"
 SUBJECT = "bench.publish"
@@ -45,9 +49,12 @@ PAYLOAD = b"x" * SIZE
 
 
 class _Sides:
-    def __init__(self, js: jsm.Manager, nc: NatsClient, count: int, awaited: int) -> None:
+    def __init__(
+        self, js: jsm.Manager, nc: NatsClient, node: NatsJs | None, count: int, awaited: int
+    ) -> None:
         self.js = js
         self.nc = nc
+        self.node = node
         self.raw = nc.jetstream()
         self.count = count
         self.awaited = awaited
@@ -65,6 +72,25 @@ class _Sides:
     async def jsm_awaited(self, count: int) -> None:
         for index in range(count):
             await self.js.publish(f"{SUBJECT}.{index % 16}", PAYLOAD)
+
+    async def bare_awaited(self, count: int) -> None:
+        # The least an awaited publish on nats-py can do: a request, its reply unparsed.
+        for index in range(count):
+            await self.nc.request(f"{SUBJECT}.{index % 16}", PAYLOAD, timeout=5)
+
+    async def js_awaited(self, count: int) -> Timing:
+        assert self.node is not None  # only called with a peer
+        return await self.node.run("publish_awaited", subject=SUBJECT, count=count, size=SIZE)
+
+    async def js_window(self) -> Timing:
+        assert self.node is not None
+        return await self.node.run(
+            "publish_window", subject=SUBJECT, count=self.count, size=SIZE, pending=PENDING
+        )
+
+    async def js_core(self) -> Timing:
+        assert self.node is not None
+        return await self.node.run("core", subject="bench.core", count=self.count, size=SIZE)
 
     async def jsm_pipeline(self) -> None:
         async with self.js.publisher(max_pending=PENDING) as pub:
@@ -126,60 +152,71 @@ class _Sides:
 
 
 async def _interleaved(
-    names: tuple[str, str], total: int, works: tuple[WorkOf, WorkOf]
+    total: int, works: list[tuple[str, WorkOf]], rounds: int = ROUNDS
 ) -> list[Measurement]:
-    """Time two round-trip-bound loops in alternating slices, so a busy machine's changing
-    load falls on both alike; each side's time is the sum of its slices."""
-    seconds = [0.0, 0.0]
+    """Time round-trip-bound loops in rotating slices, so a busy machine's changing load
+    falls on all alike; each side's time is the sum of its slices. The whole is done
+    ``rounds`` times and each side's best sum is kept (its spread in ``extra``)."""
     per_slice = max(1, total // SLICES)
-    for slice_index in range(SLICES):
-        order = (0, 1) if slice_index % 2 == 0 else (1, 0)
-        for side in order:
-            start = time.perf_counter()
-            await works[side](per_slice)
-            seconds[side] += time.perf_counter() - start
-    return [Measurement(names[side], per_slice * SLICES, seconds[side]) for side in (0, 1)]
+    runs: dict[str, list[Measurement]] = {name: [] for name, _ in works}
+    for _ in range(rounds):
+        seconds = dict.fromkeys(runs, 0.0)
+        cpu = dict.fromkeys(runs, 0.0)
+        for slice_index in range(SLICES):
+            shift = slice_index % len(works)
+            for name, work in works[shift:] + works[:shift]:
+                result = await measure(name, per_slice, functools.partial(work, per_slice))
+                seconds[name] += result.seconds
+                cpu[name] += result.extra["cpu_us/op"] * per_slice / 1e6
+        for name in runs:
+            count = per_slice * SLICES
+            extra = {"cpu_us/op": cpu[name] * 1e6 / count}
+            runs[name].append(Measurement(name, count, seconds[name], extra))
+    return [best_with_spread(runs[name]) for name, _ in works]
 
 
 async def _best(
-    stream: jsm.Stream, runs: list[tuple[str, int, Callable[[], Awaitable[None]]]]
+    stream: jsm.Stream, runs: list[tuple[str, int, Callable[[], Awaitable[Timing | None]]]]
 ) -> list[Measurement]:
-    best: dict[str, Measurement] = {}
+    results: dict[str, list[Measurement]] = {name: [] for name, _, _ in runs}
     for round_index in range(ROUNDS):
-        order = runs if round_index % 2 == 0 else list(reversed(runs))
-        for name, count, work in order:
+        shift = round_index % len(runs)
+        for name, count, work in runs[shift:] + runs[:shift]:
             await stream.purge()
-            result = await measure(name, count, work)
-            if name not in best or result.seconds < best[name].seconds:
-                best[name] = result
-    return [best[name] for name, _, _ in runs]
+            results[name].append(await measure(name, count, work))
+    return [best_with_spread(results[name]) for name, _, _ in runs]
 
 
 async def _run(url: str, count: int) -> list[Measurement]:
-    async with jsm.connect(url) as js:
+    async with jsm.connect(url) as js, nats_js(url) as node:
         nc = await nats.connect(url)
         stream = await js.streams.add(
             jsm.StreamConfig(name=STREAM, subjects=[f"{SUBJECT}.>"], storage=jsm.StorageType.MEMORY)
         )
         awaited = max(1, min(AWAITED, count // 10))
-        sides = _Sides(js, nc, count, awaited)
+        sides = _Sides(js, nc, node, count, awaited)
+        awaited_works: list[tuple[str, WorkOf]] = [
+            ("nats-py js.publish awaited", sides.nats_awaited),
+            ("jsm publish awaited", sides.jsm_awaited),
+            ("bare nats-py request (floor)", sides.bare_awaited),
+        ]
+        runs: list[tuple[str, int, Callable[[], Awaitable[Timing | None]]]] = [
+            ("core NATS publish (no ack)", count, sides.core),
+            (f"nats-py tasks (≤{PENDING})", count, sides.nats_tasks),
+            (f"nats-py publish_async ({PENDING})", count, sides.nats_publish_async),
+            (f"jsm publisher({PENDING})", count, sides.jsm_pipeline),
+            (f"bare nats-py pipeline ({PENDING}, floor)", count, sides.bare_floor),
+        ]
+        if node is not None:
+            awaited_works.append(("nats.js js.publish awaited", sides.js_awaited))
+            runs += [
+                ("nats.js core publish (no ack)", count, sides.js_core),
+                (f"nats.js {PENDING} in flight", count, sides.js_window),
+            ]
         try:
             await stream.purge()
-            awaited_results = await _interleaved(
-                ("nats-py js.publish awaited", "jsm publish awaited"),
-                awaited,
-                (sides.nats_awaited, sides.jsm_awaited),
-            )
-            return awaited_results + await _best(
-                stream,
-                [
-                    ("core NATS publish (no ack)", count, sides.core),
-                    (f"nats-py tasks (≤{PENDING})", count, sides.nats_tasks),
-                    (f"nats-py publish_async ({PENDING})", count, sides.nats_publish_async),
-                    (f"jsm publisher({PENDING})", count, sides.jsm_pipeline),
-                    (f"bare nats-py pipeline ({PENDING}, floor)", count, sides.bare_floor),
-                ],
-            )
+            awaited_results = await _interleaved(awaited, awaited_works)
+            return awaited_results + await _best(stream, runs)
         finally:
             await js.streams.delete(STREAM)
             await nc.close()
@@ -210,7 +247,25 @@ async def main(url: str | None, count: int) -> None:
                 pipeline,
                 f"bare nats-py pipeline ({PENDING}, floor)",
             ),
+            "awaited jsm/nats.js": ("jsm publish awaited", "nats.js js.publish awaited"),
+            "pipeline jsm/nats.js in flight": (pipeline, f"nats.js {PENDING} in flight"),
         },
+        rows=[
+            Row(
+                "publish, awaited",
+                "jsm publish awaited",
+                "nats-py js.publish awaited",
+                "nats.js js.publish awaited",
+                "bare nats-py request (floor)",
+            ),
+            Row(
+                f"publish, {PENDING} in flight",
+                pipeline,
+                f"nats-py publish_async ({PENDING})",
+                f"nats.js {PENDING} in flight",
+                f"bare nats-py pipeline ({PENDING}, floor)",
+            ),
+        ],
     )
 
 

@@ -20,7 +20,7 @@ import nats.errors
 from pydantic import BaseModel
 
 import jsm
-from bench._common import Measurement, best_of_alternating, report
+from bench._common import Measurement, Row, best_of_alternating, report
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable
@@ -148,7 +148,16 @@ async def main(url: str | None) -> None:
         for concurrency in (1, CONCURRENT):
             label = f"{kind} x{concurrency}"
             ratios[f"{label} jsm/nats-py"] = (f"jsm {label}", f"nats-py {label}")
-    report("Services: request/reply through an endpoint", results, ratios, unit="req/s")
+    rows = [
+        Row(
+            f"service {kind} x{concurrency}",
+            f"jsm {kind} x{concurrency}",
+            f"nats-py {kind} x{concurrency}",
+        )
+        for kind in ("echo", "add")
+        for concurrency in (1, CONCURRENT)
+    ]
+    report("Services: request/reply through an endpoint", results, ratios, unit="req/s", rows=rows)
 
 
 if __name__ == "__main__":

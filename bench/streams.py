@@ -1,4 +1,4 @@
-"""Stream management and message reads: jsm against nats-py, same work, same server, same run.
+"""Stream management and message reads: jsm against nats-py and nats.js, same work, same run.
 
 Run: python -m bench.streams [nats://host:port]  (without a URL an embedded server is started)
 """
@@ -13,10 +13,13 @@ from typing import TYPE_CHECKING
 import nats
 
 import jsm
-from bench._common import Measurement, best_of_alternating, measure, report
+from bench._common import Measurement, Row, best_of_alternating, measure, report
+from bench._nats_js import nats_js
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable
+
+    from bench._common import Timing
 
 STREAM = "BENCH_STREAMS"
 MESSAGES = 1_000
@@ -41,7 +44,7 @@ async def _fill(js: jsm.Manager) -> jsm.Stream:
 
 async def _run(url: str) -> list[Measurement]:
     results: list[Measurement] = []
-    async with jsm.connect(url) as js:
+    async with jsm.connect(url) as js, nats_js(url) as node:
         nc = await nats.connect(url)
         raw = nc.jsm()
         try:
@@ -79,14 +82,45 @@ async def _run(url: str) -> list[Measurement]:
                     await raw.add_stream(name=f"BN{index}", subjects=[f"bench.n.{index}"])
                     await raw.delete_stream(f"BN{index}")
 
+            def node_work(op: str, **args: object) -> Callable[[], Awaitable[Timing]] | None:
+                if node is None:
+                    return None
+                return lambda: node.run(op, **args)
+
             pairs = [
-                ("info", INFOS, jsm_info, nats_info),
-                ("get (API)", READS, lambda: jsm_get(False), lambda: nats_get(False)),
-                ("get (direct)", READS, lambda: jsm_get(True), lambda: nats_get(True)),
-                ("add+delete", CREATES, jsm_create, nats_create),
+                (
+                    "info",
+                    INFOS,
+                    jsm_info,
+                    nats_info,
+                    node_work("stream_info", stream=STREAM, count=INFOS),
+                ),
+                (
+                    "get (API)",
+                    READS,
+                    lambda: jsm_get(False),
+                    lambda: nats_get(False),
+                    node_work("get_message", stream=STREAM, count=READS, direct=False),
+                ),
+                (
+                    "get (direct)",
+                    READS,
+                    lambda: jsm_get(True),
+                    lambda: nats_get(True),
+                    node_work("get_message", stream=STREAM, count=READS, direct=True),
+                ),
+                (
+                    "add+delete",
+                    CREATES,
+                    jsm_create,
+                    nats_create,
+                    node_work("add_delete", prefix="BS", count=CREATES),
+                ),
             ]
-            for label, count, ours, theirs in pairs:
-                results += await best_of_alternating(label, count, ours, theirs, rounds=ROUNDS)
+            for label, count, ours, theirs, third in pairs:
+                results += await best_of_alternating(
+                    label, count, ours, theirs, rounds=ROUNDS, third=third
+                )
             results.append(await _best("jsm batch direct get", READS, jsm_batch))
         finally:
             await js.streams.delete(STREAM)
@@ -119,8 +153,16 @@ async def main(url: str | None) -> None:
             "get direct jsm/nats-py": ("jsm get (direct)", "nats-py get (direct)"),
             "batch/single direct": ("jsm batch direct get", "nats-py get (direct)"),
             "add+delete jsm/nats-py": ("jsm add+delete", "nats-py add+delete"),
+            "info jsm/nats.js": ("jsm info", "nats.js info"),
+            "get API jsm/nats.js": ("jsm get (API)", "nats.js get (API)"),
+            "get direct jsm/nats.js": ("jsm get (direct)", "nats.js get (direct)"),
+            "add+delete jsm/nats.js": ("jsm add+delete", "nats.js add+delete"),
         },
         unit="ops/s",
+        rows=[
+            Row(f"stream {label}", f"jsm {label}", f"nats-py {label}", f"nats.js {label}")
+            for label in ("info", "get (API)", "get (direct)", "add+delete")
+        ],
     )
 
 
