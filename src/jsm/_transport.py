@@ -38,6 +38,7 @@ from jsm._limits import (
     subject_budget,
 )
 from jsm._permissions import Denials
+from jsm._status import StatusWatch
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable, Mapping
@@ -102,6 +103,11 @@ class Transport:
     def is_connected(self) -> bool:
         """Whether the connection is up right now (not reconnecting, not closed)."""
         return bool(self._nc.is_connected)
+
+    def status_watch(self) -> StatusWatch | None:
+        """Who tells about disconnects, reconnects and the close (``None``: poll instead);
+        installed again if ``connect()`` replaced the callbacks since."""
+        return StatusWatch.attach(self._nc)
 
     @property
     def reconnects(self) -> int:

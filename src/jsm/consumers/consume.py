@@ -55,6 +55,7 @@ logger = logging.getLogger(__name__)
 
 _BYTES_MODE_BATCH = 1_000_000
 _MAX_CHECK_INTERVAL = 1.0
+_CHECK_MARGIN = 0.01
 _WARN_BACKOFF = 1.0
 _REPULL = Retry()
 """Backoff of re-pulls nobody served: 50 ms doubling to 1 s, with jitter."""
@@ -308,24 +309,40 @@ class MessageStream:
     # ------------------------------------------------------------------ the pull loop
 
     async def _run(self) -> None:
-        settings = self._settings
-        interval = min(settings.heartbeat.total_seconds(), _MAX_CHECK_INTERVAL)
+        # Woken by deliveries, by the iteration when a pull is due, and by the connection's
+        # status changes; otherwise asleep until a heartbeat is overdue (jsm._status).
+        watch = self._target.transport.status_watch()
+        key = watch.listen(self._poke) if watch is not None else None
         with self._loop_scope:
             async with anyio.create_task_group() as self._checks:
                 try:
                     while True:
                         await self._maybe_pull()
-                        with anyio.move_on_after(self._pause(interval)):
+                        with anyio.move_on_after(self._next_check(polled=watch is None)):
                             await self._wake.wait()
                         self._wake = anyio.Event()
                         self._check_heartbeat()
                 except JsmError as err:
                     self._fail(err)
+                finally:
+                    if watch is not None and key is not None:
+                        watch.unlisten(key)
 
-    def _pause(self, interval: float) -> float:
-        """How long the loop may sleep: ``interval``, or until a re-pull is due."""
-        due = self._not_before - anyio.current_time()
-        return min(interval, due) if due > 0 else interval
+    def _poke(self) -> None:
+        self._wake.set()
+
+    def _next_check(self, *, polled: bool) -> float:
+        """Seconds the loop may sleep unless woken: until the heartbeat is overdue or a
+        pause after a refused pull ends (at most a second when the connection's status
+        is polled instead of told)."""
+        heartbeat = self._settings.heartbeat.total_seconds()
+        now = anyio.current_time()
+        wait = min(heartbeat, _MAX_CHECK_INTERVAL) if polled else HEARTBEAT_TOLERANCE * heartbeat
+        if not polled and (self._pending_msgs or self._pending_bytes):
+            wait = min(wait, self._last_seen + HEARTBEAT_TOLERANCE * heartbeat - now)
+        if self._not_before > now:
+            wait = min(wait, self._not_before - now)
+        return max(0.0, wait) + _CHECK_MARGIN
 
     def _needs_pull(self) -> bool:
         settings = self._settings
