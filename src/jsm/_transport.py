@@ -39,10 +39,12 @@ from jsm._limits import (
 )
 from jsm._permissions import Denials
 from jsm._status import StatusWatch
+from jsm._wire import Wire, dispatch_directly
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable, Mapping
 
+    from jsm._wire import Handler
     from jsm.tracing._otel import Tracing
 
 __all__ = ["NatsClient", "NatsMsg", "NoRespondersError", "Subscription", "Transport"]
@@ -73,7 +75,7 @@ class Transport:
     INFO; nats-server's default is 4096 bytes).
     """
 
-    __slots__ = ("_denials", "_max_control_line", "_nc", "tracing")
+    __slots__ = ("_denials", "_direct_replies", "_max_control_line", "_nc", "_wire", "tracing")
 
     def __init__(
         self,
@@ -85,6 +87,8 @@ class Transport:
         self._nc = nc
         self._max_control_line = max_control_line
         self._denials = Denials.attach(nc)
+        self._wire = Wire.attach(nc)  # shortcuts through nats-py's internals, if it allows
+        self._direct_replies = self._wire is None  # tried once, when the mux exists
         self.tracing = tracing
         """The connection's OpenTelemetry tracing (jsm.tracing), ``None`` when it is off:
         every hook point checks this one attribute."""
@@ -180,7 +184,8 @@ class Transport:
         tracked = self._denials.track(subject, reply, future)
         timer = loop.call_later(timeout, _expire, future)
         try:
-            await self.publish(subject, payload, reply=reply, headers=headers)
+            self._check_outgoing(subject, reply, payload, headers)
+            await self._send(subject, payload, reply, headers, now=True)
             msg = await future
         except TimeoutError as err:
             raise JsmTimeoutError(f"no reply on {subject!r} within {timeout:g}s") from err
@@ -209,6 +214,9 @@ class Transport:
             replies, prefix = nc._resp_map, nc._resp_sub_prefix
         if not isinstance(replies, dict) or not prefix:
             return None
+        if not self._direct_replies and self._wire is not None:
+            self._direct_replies = True
+            self._wire.resolve_replies_directly()
         return replies, prefix
 
     async def _plain_request(
@@ -253,7 +261,26 @@ class Transport:
         """
         self._check_open()
         self._check_outgoing(subject, reply, payload, headers)
+        await self._send(subject, payload, reply, headers, now=False)
+
+    async def _send(
+        self,
+        subject: str,
+        payload: bytes,
+        reply: str,
+        headers: Mapping[str, str] | None,
+        *,
+        now: bool,
+    ) -> None:
+        # Checked already. Without headers, straight into nats-py's buffer when it allows.
+        wire = self._wire
         try:
+            if (
+                wire is not None
+                and not headers
+                and await wire.publish(subject, reply, payload, now=now)
+            ):
+                return
             await self._nc.publish(
                 subject, payload, reply=reply, headers=dict(headers) if headers else None
             )
@@ -274,8 +301,13 @@ class Transport:
         queue: str = "",
         callback: Callable[[NatsMsg], Awaitable[None]] | None = None,
         pending_msgs_limit: int = 65_536,
+        direct: Handler | None = None,
     ) -> Subscription:
         """Subscribe; the caller owns the subscription and must unsubscribe it.
+
+        With a ``callback``, ``direct`` (a synchronous handler returning whether it took
+        the message) is offered each message first, as it is parsed, when nats-py allows
+        it (:func:`jsm._wire.dispatch_directly`); what it declines goes to ``callback``.
 
         Raises:
             InvalidNameError: the subject or queue make a line longer than the server accepts.
@@ -291,13 +323,16 @@ class Transport:
             subject=subject,
         )
         try:
-            return await self._nc.subscribe(
+            sub = await self._nc.subscribe(
                 subject, queue=queue, cb=callback, pending_msgs_limit=pending_msgs_limit
             )
         except (nats.errors.ConnectionClosedError, nats.errors.ConnectionDrainingError) as err:
             raise ClosedError("the NATS connection is closed") from err
         except nats.errors.Error as err:
             raise JsmConnectionError(f"subscribe to {subject!r} failed: {err}") from err
+        if direct is not None and callback is not None and self._wire is not None:
+            dispatch_directly(sub, direct)
+        return sub
 
     async def flush(self, timeout: float) -> None:
         """Wait until the server has seen everything sent so far.

@@ -17,6 +17,7 @@ pulling and hands the buffer out first (see :mod:`jsm.consumers._buffer`).
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import math
 from typing import TYPE_CHECKING, Self
@@ -137,6 +138,7 @@ class MessageStream:
         self._taken = 0
         self._wake = anyio.Event()
         self._last_seen = 0.0
+        self._clock = anyio.current_time
         self._not_before = 0.0
         self._reconnects = target.transport.reconnects
         self._no_responders = False
@@ -170,8 +172,11 @@ class MessageStream:
         transport = self._target.transport
         buffer = DeliveryBuffer(transport, bound, ack_none=self._target.ack_none)
         self._inbox = transport.new_inbox()
+        self._clock = asyncio.get_running_loop().time  # anyio's clock on asyncio, read directly
         try:
-            buffer.sub = await transport.subscribe(self._inbox, callback=self._on_msg)
+            buffer.sub = await transport.subscribe(
+                self._inbox, callback=self._on_msg, direct=self._on_msg_now
+            )
         except BaseException:
             buffer.close()
             raise
@@ -247,8 +252,22 @@ class MessageStream:
 
     # ------------------------------------------------------------------ the callback
 
+    def _on_msg_now(self, msg: NatsMsg) -> bool:
+        """Take a delivered message as it is parsed (:func:`jsm._wire.dispatch_directly`)
+        when the buffer has room; ``False`` leaves it, and status messages, to _on_msg."""
+        if self._buffer.releasing or status_of(msg) is not None:
+            return False
+        wrapped = self._target.wrap(msg)
+        try:
+            self._buffer.send.send_nowait(wrapped)
+        except (anyio.WouldBlock, anyio.BrokenResourceError, anyio.ClosedResourceError):
+            return False
+        self._last_seen = self._clock()
+        self._count_delivered(wrapped)
+        return True
+
     async def _on_msg(self, msg: NatsMsg) -> None:
-        self._last_seen = anyio.current_time()
+        self._last_seen = self._clock()
         status = status_of(msg)
         if status is None:
             await self._deliver(self._target.wrap(msg))
@@ -290,6 +309,11 @@ class MessageStream:
         if self._buffer.releasing:
             await self._buffer.put(msg)  # released: the loop is stopping
             return
+        self._count_delivered(msg)
+        # Waits for room only after pulls were re-sent while older ones were still live.
+        await self._buffer.put(msg)
+
+    def _count_delivered(self, msg: Msg) -> None:
         self._unanswered = 0
         self._pending_msgs = max(0, self._pending_msgs - 1)
         self._buffered_msgs += 1
@@ -297,8 +321,6 @@ class MessageStream:
             size = _size(msg)
             self._pending_bytes = max(0, self._pending_bytes - size)
             self._buffered_bytes += size
-        # Waits for room only after pulls were re-sent while older ones were still live.
-        await self._buffer.put(msg)
 
     def _fail(self, error: JsmError) -> None:
         if self._error is None:

@@ -10,6 +10,7 @@ its messages (cancelled, or failed) releases them, as leaving ``consume()`` does
 
 from __future__ import annotations
 
+import asyncio
 import enum
 import logging
 from typing import TYPE_CHECKING
@@ -155,7 +156,8 @@ class PullTarget:
 
 
 class _Collector:
-    """Gathers one pull's messages from the subscription callback."""
+    """Gathers one pull's messages from the subscription, as they are parsed when it can
+    (:meth:`take`, see :func:`jsm._wire.dispatch_directly`)."""
 
     def __init__(self, target: PullTarget, batch: int) -> None:
         self.target = target
@@ -165,25 +167,30 @@ class _Collector:
         self.done = anyio.Event()
         self.error: JsmError | None = None
         self.no_responders = False
-        self.last_seen = anyio.current_time()
+        # anyio's clock on asyncio is the loop's: read directly, once per message.
+        self.clock = asyncio.get_running_loop().time
+        self.last_seen = self.clock()
 
     async def on_msg(self, msg: NatsMsg) -> None:
-        self.last_seen = anyio.current_time()
+        self.take(msg)
+
+    def take(self, msg: NatsMsg) -> bool:
+        self.last_seen = self.clock()
         status = status_of(msg)
         if status is None:
             wrapped = self.target.wrap(msg)
             if self.done.is_set():  # the fetch is over: released once interest has ended
                 self.late.append(wrapped)
-                return
+                return True
             self.msgs.append(wrapped)
             if len(self.msgs) >= self.batch:
                 self.done.set()
-            return
+            return True
         if self.done.is_set():
-            return
+            return True
         kind = classify(*status)
         if kind is Status.HEARTBEAT:
-            return
+            return True
         if kind is Status.PIN:
             self.target.pin_id = None
         elif kind is Status.NO_RESPONDERS:
@@ -193,6 +200,7 @@ class _Collector:
         elif kind is not Status.DONE:
             logger.debug("pull on %s ended by %s %s", self.target.consumer, *status)
         self.done.set()
+        return True
 
 
 async def fetch_batch(
@@ -210,7 +218,7 @@ async def fetch_batch(
         request = request.model_validate(request.model_dump() | {"id": target.pin_id})
     collector = _Collector(target, request.batch)
     inbox = transport.new_inbox()
-    sub = await transport.subscribe(inbox, callback=collector.on_msg)
+    sub = await transport.subscribe(inbox, callback=collector.on_msg, direct=collector.take)
     try:
         await transport.publish(target.next_subject, request.to_wire_json(), reply=inbox)
         await _wait(collector, wait, heartbeat)

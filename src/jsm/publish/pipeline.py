@@ -135,6 +135,7 @@ class Publisher:
             self._prefix + "*",
             callback=self._on_reply,
             pending_msgs_limit=self._max_pending * 2 + 64,
+            direct=self._take_reply,
         )
         # Each outstanding publish is queued for a re-send at most once at a time
         # (PubAckFuture._queued), so a buffer of max_pending never fills.
@@ -242,18 +243,22 @@ class Publisher:
     # ---------------------------------------------------------------- replies
 
     async def _on_reply(self, msg: NatsMsg) -> None:
+        self._take_reply(msg)
+
+    def _take_reply(self, msg: NatsMsg) -> bool:
+        # Also called as replies are parsed (jsm._wire.dispatch_directly): never blocks.
         future = self._pending.get(msg.subject[self._cut :])
         if future is None:
-            return  # a late reply for a publish already settled
+            return True  # a late reply for a publish already settled
         data = msg.data
         if data and b'"error"' not in data:
             self._settle(future, data, None)
-            return
+            return True
         if not data:
             headers = msg.headers
             if headers and headers.get(STATUS_HEADER) == "503":
                 self._retry_or_fail(future, NO_RESPONDERS)
-                return
+                return True
         try:
             decode_pub_ack(self._api, data, subject=future.subject)
         except ApiError as err:
@@ -261,11 +266,12 @@ class Publisher:
                 self._retry_or_fail(future, err)
             else:
                 self._settle(future, None, err)
-            return
+            return True
         except JsmError as err:
             self._settle(future, None, err)
-            return
+            return True
         self._settle(future, data, None)
+        return True
 
     def _retry_or_fail(self, future: PubAckFuture, why: str | JsmError) -> None:
         """Queue ``future`` to be sent again (the re-send task decides whether it still may)."""
