@@ -75,7 +75,16 @@ class Transport:
     INFO; nats-server's default is 4096 bytes).
     """
 
-    __slots__ = ("_denials", "_direct_replies", "_max_control_line", "_nc", "_wire", "tracing")
+    __slots__ = (
+        "_denials",
+        "_direct_replies",
+        "_max_control_line",
+        "_nc",
+        "_serial",
+        "_token_prefix",
+        "_wire",
+        "tracing",
+    )
 
     def __init__(
         self,
@@ -89,6 +98,10 @@ class Transport:
         self._denials = Denials.attach(nc)
         self._wire = Wire.attach(nc)  # shortcuts through nats-py's internals, if it allows
         self._direct_replies = self._wire is None  # tried once, when the mux exists
+        # Reply tokens: unique among this connection's live transports (the id) and
+        # requests (the serial), and far cheaper than a nuid.
+        self._token_prefix = f"{id(self):x}x"
+        self._serial = 0
         self.tracing = tracing
         """The connection's OpenTelemetry tracing (jsm.tracing), ``None`` when it is off:
         every hook point checks this one attribute."""
@@ -168,15 +181,14 @@ class Transport:
             JsmTimeoutError: no reply within ``timeout`` seconds.
             ClosedError: the connection is closed.
         """
-        nc = self._nc
         self._check_open()
         mux = await self._reply_mux()
         if mux is None:
             return await self._plain_request(subject, payload, timeout=timeout, headers=headers)
         replies, prefix = mux
-        token = nc._nuid.next()  # unique on its own; nats-py's own tokens are longer
-        key = token.decode()
-        reply = (prefix + token).decode()
+        self._serial += 1
+        key = f"{self._token_prefix}{self._serial:x}"  # nats-py's own are 22+ characters
+        reply = prefix.decode() + key
         self._denials.check_reply(reply)
         loop = asyncio.get_running_loop()
         future: asyncio.Future[NatsMsg] = loop.create_future()

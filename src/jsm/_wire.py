@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import re
 from typing import TYPE_CHECKING
 
 from nats.aio.client import Client as NatsClient
@@ -45,10 +44,17 @@ __all__ = ["Wire", "dispatch_directly", "is_direct"]
 
 logger = logging.getLogger(__name__)
 
-_INVALID_SUBJECT = re.compile(r"[ \t\r\n]")
-"""What nats-py refuses in a published subject or reply (its ``_validate_subject``)."""
-_METHODS = ("publish", "_send_command", "_flush_pending", "_request_sub_callback")
-_ATTRIBUTES = ("_pending", "_pending_data_size", "_flush_queue", "_max_payload", "stats")
+_METHODS = ("publish", "_send_publish", "_send_command", "_flush_pending", "_request_sub_callback")
+_ATTRIBUTES = (
+    "_pending",
+    "_pending_data_size",
+    "_max_pending_size",
+    "_flush_queue",
+    "_max_payload",
+    "_status",
+    "stats",
+)
+_CONNECTED = NatsClient.CONNECTED
 
 
 class Wire:
@@ -74,20 +80,20 @@ class Wire:
         own publish must do it (not connected, a subject nats-py refuses, …). With ``now``,
         write it at once if no flush is waiting (one event-loop turn less before a reply)."""
         nc = self._nc
-        if (
-            not nc.is_connected
-            or not subject
-            or _INVALID_SUBJECT.search(subject)
-            or (reply and _INVALID_SUBJECT.search(reply))
-            or len(payload) > nc._max_payload
-        ):
-            return False
         size = len(payload)
-        command = b"PUB %b %b %d\r\n%b\r\n" % (subject.encode(), reply.encode(), size, payload)
+        if nc._status != _CONNECTED or not subject or size > nc._max_payload:
+            return False
+        if _refused(subject) or (reply and _refused(reply)):
+            return False
+        command = f"PUB {subject} {reply} {size}\r\n".encode() + payload + b"\r\n"
         stats = nc.stats
         stats["out_msgs"] += 1
         stats["out_bytes"] += size
-        await nc._send_command(command)
+        # As Client._send_command: queue it, and flush at once past the pending limit.
+        nc._pending.append(command)
+        nc._pending_data_size += len(command)
+        if 0 < nc._max_pending_size < nc._pending_data_size:
+            await nc._flush_pending(force_flush=True)
         queue = nc._flush_queue
         if queue is None or not queue.empty():
             return True  # the flusher will write it with what is already waiting
@@ -120,6 +126,12 @@ class Wire:
         if future is not None and not future.done():
             future.set_result(msg)
         return True
+
+
+def _refused(subject: str) -> bool:
+    # What nats-py's _validate_subject refuses in a published subject or reply (its regex
+    # [ \t\r\n], as four substring tests: a quarter of the time).
+    return " " in subject or "\t" in subject or "\r" in subject or "\n" in subject
 
 
 class _DirectQueue(asyncio.Queue["NatsMsg"]):

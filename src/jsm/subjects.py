@@ -420,11 +420,18 @@ def parse_ack_subject(subject: str) -> MsgMetadata:
         account_hash, rest = tokens[3], tokens[4:11]
     stream, consumer = rest[0], rest[1]
     numbers = rest[2:7]
-    if not stream or not consumer or not all(t.isascii() and t.isdigit() for t in numbers):
+    digits = "".join(numbers)  # one check for the five tokens (once per message)
+    if (
+        not stream
+        or not consumer
+        or not all(numbers)
+        or not digits.isascii()
+        or not digits.isdigit()
+    ):
         raise InvalidAckSubjectError(
             f"not a JetStream ack subject: {subject!r} (sequence tokens must be integers)"
         )
-    delivered, stream_seq, consumer_seq, stamp, pending = (int(t) for t in numbers)
+    delivered, stream_seq, consumer_seq, stamp, pending = map(int, numbers)
     return MsgMetadata(
         stream=stream,
         consumer=consumer,

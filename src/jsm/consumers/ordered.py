@@ -206,7 +206,10 @@ class OrderedConsumer:
                     raise _Gap
                 self._consumer_seq = sequence.consumer
                 self._stream_seq = sequence.stream
-                await self._send.send(msg)
+                try:
+                    self._send.send_nowait(msg)  # send() would yield to the loop every time
+                except anyio.WouldBlock:
+                    await self._send.send(msg)
 
     async def _create(self, *, first: bool) -> Consumer:
         """Create the next consumer, retrying while JetStream is unreachable."""

@@ -17,6 +17,7 @@ count of pending messages then says "nothing left" too early.
 from __future__ import annotations
 
 import logging
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Self
 
 import anyio
@@ -30,12 +31,12 @@ from jsm._generated_errors import (
 )
 from jsm.kv._errors import raise_if_gone
 from jsm.kv._read import operation_of
-from jsm.models import DeliverPolicy, KeyValueEntry, StreamMsgGetRequest
+from jsm.models import DeliverPolicy, KeyValueEntry, KeyValueOp, StreamMsgGetRequest
 from jsm.streams.messages import api_get
 from jsm.subjects import check_kv_key
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Generator, Sequence
+    from collections.abc import Callable, Generator, Iterator, Sequence
     from types import TracebackType
 
     from jsm._options import Duration
@@ -175,20 +176,26 @@ class KeyWatcher:
 
     async def __anext__(self) -> KeyValueEntry | None:
         while True:
-            if self._initial_done and not self._marker_sent:
-                self._marker_sent = True
+            msg = await self._next_msg()
+            if msg is None:
                 return None
-            try:
-                msg = await self._ordered.__anext__()
-            except (StreamNotFoundError, ConsumerNotFoundError) as err:
-                await raise_if_gone(self._js.api, self._bucket, err)
-                raise
-            if not self._initial_done:
-                await self._note_progress(msg)
             entry = self._entry(msg)
-            if entry is None:
-                continue
-            return entry
+            if entry is not None:
+                return entry
+
+    async def _next_msg(self) -> Msg | None:
+        """The watch's next message, or ``None`` once, when the initial values are done."""
+        if self._initial_done and not self._marker_sent:
+            self._marker_sent = True
+            return None
+        try:
+            msg = await self._ordered.__anext__()
+        except (StreamNotFoundError, ConsumerNotFoundError) as err:
+            await raise_if_gone(self._js.api, self._bucket, err)
+            raise
+        if not self._initial_done:
+            await self._note_progress(msg)
+        return msg
 
     async def _note_progress(self, msg: Msg) -> None:
         meta = msg.metadata
@@ -222,27 +229,52 @@ class KeyWatcher:
             JsmTimeoutError: the initial values did not all arrive before ``deadline``.
         """
         found: list[KeyValueEntry] = []
+        with self._within(deadline):
+            async with self:
+                async for entry in self:
+                    if entry is None:
+                        break
+                    found.append(entry)
+        return found
+
+    async def initial_keys(self, deadline: float) -> list[str]:
+        """Enter, gather the keys of the initial values (nothing else of them), and leave.
+
+        A key comes once, unless the consumer had to be recreated on the way (its
+        replacement starts after the last sequence seen, and so may deliver older
+        revisions of keys still to come): only then are repeats dropped.
+
+        Raises:
+            JsmTimeoutError: the initial values did not all arrive before ``deadline``.
+        """
+        keys: list[str] = []
+        with self._within(deadline):
+            async with self:
+                cut, skip_deletes = self._cut, self._ignore_deletes
+                while (msg := await self._next_msg()) is not None:
+                    if not skip_deletes or operation_of(msg.headers) is KeyValueOp.PUT:
+                        keys.append(msg.subject[cut:])
+                recreated = self.recreated
+        return list(dict.fromkeys(keys)) if recreated else keys
+
+    @contextmanager
+    def _within(self, deadline: float) -> Iterator[None]:
         try:
             with anyio.fail_after(max(0.0, deadline - anyio.current_time())):
-                async with self:
-                    async for entry in self:
-                        if entry is None:
-                            break
-                        found.append(entry)
+                yield
         except TimeoutError as err:
             if isinstance(err, JsmError):
                 raise
             raise JsmTimeoutError(
                 f"bucket {self._bucket!r}: the initial values did not arrive in time"
             ) from err
-        return found
 
 
 class KeyLister:
     """The keys of a bucket: ``async for key in kv.keys()``, or ``await kv.keys()`` for a list.
 
     The keys are gathered with one meta-only watch when the iteration starts, so the
-    iteration itself holds no subscription.
+    iteration itself holds no subscription; only the keys are kept (no entry of them).
     """
 
     def __init__(self, watcher: KeyWatcher, deadline: Callable[[], float]) -> None:
@@ -253,8 +285,7 @@ class KeyLister:
 
     async def _load(self) -> list[str]:
         if self._keys is None:
-            entries = await self._watcher.initial_entries(self._deadline())
-            self._keys = list(dict.fromkeys(entry.key for entry in entries))
+            self._keys = await self._watcher.initial_keys(self._deadline())
         return self._keys
 
     def __aiter__(self) -> Self:
