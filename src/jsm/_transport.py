@@ -10,6 +10,7 @@ violation fails it at once. Everything JetStream-specific lives above it.
 from __future__ import annotations
 
 import asyncio
+import itertools
 import logging
 from typing import TYPE_CHECKING
 
@@ -55,9 +56,12 @@ STATUS_HEADER = "Status"
 DESCRIPTION_HEADER = "Description"
 _DEFAULT_INBOX_PREFIX = "_INBOX"
 _NATS_PY_TOKEN = 26
+"""Length of the last token of nats-py's own request inboxes (a nuid and 4 hex digits)."""
 _SIZES_ROOM = 48
 """Room for the separators and both sizes of a PUB/HPUB line (two 20-digit numbers)."""
-"""Length of the last token of nats-py's own request inboxes (a nuid and 4 hex digits)."""
+_TOKENS = itertools.count(1)
+"""Reply tokens of requests on the shared inbox: never reused in this process (a late
+reply to a request that timed out resolves nothing), and far cheaper than a nuid."""
 
 
 class NoRespondersError(Exception):
@@ -80,8 +84,6 @@ class Transport:
         "_direct_replies",
         "_max_control_line",
         "_nc",
-        "_serial",
-        "_token_prefix",
         "_wire",
         "tracing",
     )
@@ -98,10 +100,6 @@ class Transport:
         self._denials = Denials.attach(nc)
         self._wire = Wire.attach(nc)  # shortcuts through nats-py's internals, if it allows
         self._direct_replies = self._wire is None  # tried once, when the mux exists
-        # Reply tokens: unique among this connection's live transports (the id) and
-        # requests (the serial), and far cheaper than a nuid.
-        self._token_prefix = f"{id(self):x}x"
-        self._serial = 0
         self.tracing = tracing
         """The connection's OpenTelemetry tracing (jsm.tracing), ``None`` when it is off:
         every hook point checks this one attribute."""
@@ -186,8 +184,7 @@ class Transport:
         if mux is None:
             return await self._plain_request(subject, payload, timeout=timeout, headers=headers)
         replies, prefix = mux
-        self._serial += 1
-        key = f"{self._token_prefix}{self._serial:x}"  # nats-py's own are 22+ characters
+        key = f"j{next(_TOKENS):x}"  # nats-py's own are nuids, 22 characters
         reply = prefix.decode() + key
         self._denials.check_reply(reply)
         loop = asyncio.get_running_loop()
@@ -445,6 +442,7 @@ async def round_trip(nc: NatsClient, timeout: float) -> bool:
     """
     pong: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
     try:
+        _write_pending(nc)
         await nc._send_ping(pong)
     except (OSError, nats.errors.Error) as err:  # the connection is going down
         logger.debug("round trip not sent: %s", err)
@@ -452,6 +450,20 @@ async def round_trip(nc: NatsClient, timeout: float) -> bool:
     with anyio.move_on_after(timeout):
         return await asyncio.shield(pong)
     return False
+
+
+def _write_pending(nc: NatsClient) -> None:
+    """Write what waits in nats-py's buffer for its flusher task (publishes, an UNSUB).
+
+    nats-py writes a PING straight to the socket, ahead of those: without this, the PONG
+    could come back before the server saw them (the flusher later finds nothing to write).
+    Not while reconnecting: nats-py keeps the buffer for the next connection then.
+    """
+    pending = getattr(nc, "_pending", None)
+    if pending and nc.is_connected and nc._transport is not None:
+        nc._transport.writelines(pending)
+        nc._pending = []
+        nc._pending_data_size = 0
 
 
 async def drain(sub: Subscription, *, timeout: float = CLEANUP_TIMEOUT) -> None:

@@ -13,7 +13,8 @@ Three shortcuts remove that:
   when nothing else is waiting to be flushed (a request that will wait for its reply).
 * :func:`dispatch_directly` offers each message of a subscription to a synchronous
   handler inside nats-py's read loop; what the handler declines (or anything arriving
-  while older messages wait) goes through the subscription's queue and callback as before.
+  while older messages wait or are in the callback) goes through the subscription's
+  queue and callback as before.
 * :meth:`Wire.resolve_replies_directly` does that for nats-py's shared reply
   subscription, so a request's future is resolved as its reply is parsed.
 
@@ -139,10 +140,13 @@ class _DirectQueue(asyncio.Queue["NatsMsg"]):
 
     _jsm_handler: Handler
     _jsm_sub: Subscription
+    _unfinished_tasks: int  # asyncio.Queue's: put_nowait() adds one, task_done() takes it
 
     def put_nowait(self, item: NatsMsg) -> None:
-        # Called by nats-py's _process_msg once it counted the message as pending.
-        if self.empty():
+        # Called by nats-py's _process_msg once it counted the message as pending. Only
+        # when nothing is queued or still in the callback (nats-py calls task_done() after
+        # it), or a message could overtake one whose callback awaits.
+        if not self._unfinished_tasks:
             try:
                 handled = self._jsm_handler(item)
             except Exception:  # a bug in the handler must not break the read loop
@@ -160,10 +164,13 @@ def dispatch_directly(sub: Subscription, handler: Handler) -> bool:
 
     ``handler`` returns ``True`` when it handled the message; ``False`` sends it to the
     subscription's callback as usual. It must not block or raise. Order is kept: while
-    messages wait in the queue, later ones queue behind them.
+    messages wait in the queue or the callback still handles one, later ones queue
+    behind them.
     """
     queue = getattr(sub, "_pending_queue", None)
     if type(queue) is not asyncio.Queue or not isinstance(getattr(sub, "_pending_size", None), int):
+        return False
+    if not isinstance(getattr(queue, "_unfinished_tasks", None), int):
         return False
     try:
         # The same object (nats-py's task may be waiting on it), with put_nowait replaced.

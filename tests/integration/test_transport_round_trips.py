@@ -17,7 +17,7 @@ import pytest
 
 import jsm
 from jsm import errors
-from jsm._transport import Transport, drain
+from jsm._transport import Transport, drain, unsubscribe
 from tests.integration.frozen_server import frozen
 
 if TYPE_CHECKING:
@@ -103,3 +103,21 @@ async def test_opening_events_on_a_frozen_server_leaves_the_connection_working(
 
 async def _ignore(msg: object) -> None:
     return None
+
+
+async def test_a_flush_comes_back_after_what_was_published_before_it(
+    js: jsm.Manager, unique_name: str
+) -> None:
+    # nats-py writes a PING straight to the socket while publishes still wait in its
+    # buffer for the flusher task: the PONG must not come back before their messages.
+    transport = js.api.transport
+    sub = await transport.subscribe(f"{unique_name}.>")
+    try:
+        for round_number in range(20):
+            for index in range(50):
+                await transport.publish(f"{unique_name}.{round_number}", b"x" * index)
+            with anyio.fail_after(GUARD):
+                await transport.flush(10)
+            assert sub.pending_msgs == 50 * (round_number + 1), round_number
+    finally:
+        await unsubscribe(sub)

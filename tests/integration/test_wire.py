@@ -130,6 +130,50 @@ async def test_messages_are_offered_to_the_handler_first(
     assert any("direct handling" in r.message for r in caplog.records if r.levelno >= logging.ERROR)
 
 
+async def test_messages_wait_behind_one_the_callback_is_still_handling(
+    js: jsm.Manager, unique_name: str
+) -> None:
+    # The queue is empty while the callback awaits its message; a later message the
+    # handler would take must still queue behind it, not overtake it.
+    transport = js.api.transport
+    seen: list[bytes] = []
+    started, release, finished = anyio.Event(), anyio.Event(), anyio.Event()
+
+    def note(data: bytes) -> None:
+        seen.append(data)
+        if len(seen) == 4:
+            finished.set()
+
+    def handler(msg: NatsMsg) -> bool:
+        if msg.data == b"slow":
+            return False
+        note(msg.data)
+        return True
+
+    async def callback(msg: NatsMsg) -> None:
+        if msg.data == b"slow":
+            started.set()
+            await release.wait()
+        note(msg.data)
+
+    sub = await transport.subscribe(f"{unique_name}.x", callback=callback, direct=handler)
+    try:
+        for data in (b"a", b"slow"):
+            await transport.publish(f"{unique_name}.x", data)
+        with anyio.fail_after(20):
+            await started.wait()
+        for data in (b"b", b"c"):
+            await transport.publish(f"{unique_name}.x", data)
+        await transport.flush(5)  # its PONG comes after "c" was parsed
+        release.set()
+        with anyio.fail_after(20):
+            await finished.wait()
+    finally:
+        await unsubscribe(sub)
+    assert seen == [b"a", b"slow", b"b", b"c"]
+    assert sub._pending_size == 0
+
+
 def test_dispatch_directly_leaves_other_subscriptions_alone() -> None:
     class Other:
         _pending_queue = None

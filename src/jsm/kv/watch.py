@@ -240,22 +240,21 @@ class KeyWatcher:
     async def initial_keys(self, deadline: float) -> list[str]:
         """Enter, gather the keys of the initial values (nothing else of them), and leave.
 
-        A key comes once, unless the consumer had to be recreated on the way (its
-        replacement starts after the last sequence seen, and so may deliver older
-        revisions of keys still to come): only then are repeats dropped.
+        Each key once, in the order first seen: a key written again while the initial
+        values arrive comes twice (its newer revision is counted as pending too), and so
+        may one whose consumer had to be recreated on the way.
 
         Raises:
             JsmTimeoutError: the initial values did not all arrive before ``deadline``.
         """
-        keys: list[str] = []
+        keys: dict[str, None] = {}
         with self._within(deadline):
             async with self:
                 cut, skip_deletes = self._cut, self._ignore_deletes
                 while (msg := await self._next_msg()) is not None:
                     if not skip_deletes or operation_of(msg.headers) is KeyValueOp.PUT:
-                        keys.append(msg.subject[cut:])
-                recreated = self.recreated
-        return list(dict.fromkeys(keys)) if recreated else keys
+                        keys[msg.subject[cut:]] = None
+        return list(keys)
 
     @contextmanager
     def _within(self, deadline: float) -> Iterator[None]:
