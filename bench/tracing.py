@@ -178,6 +178,11 @@ class _Trees:
         sys.path.insert(0, str(base_src))
         try:
             base: ModuleType = importlib.import_module("jsm")
+            # Resolve every name the baseline exports lazily (PEP 562) now, while only its
+            # modules are loaded: resolved mid-run, with the trees swapping sys.modules,
+            # its ConsumerConfig came out as this tree's and failed its own isinstance check.
+            for name in getattr(base, "__all__", ()):
+                getattr(base, name)
         finally:
             sys.path.remove(str(base_src))
         assert Path(str(base.__file__)).is_relative_to(base_src), base.__file__
