@@ -272,6 +272,23 @@ class Transport:
         self._check_outgoing(subject, reply, payload, headers)
         await self._send(subject, payload, reply, headers, now=False)
 
+    async def publish_to_server_subject(self, subject: str, payload: bytes) -> None:
+        """Publish ``payload`` (no headers, no reply) to a subject the server made, such
+        as a message's ack subject: nats-py parsed it out of a ``MSG`` line, so it is one
+        token, and only its length is checked here (acks are the hot path of consuming).
+
+        Raises:
+            ClosedError: the connection is closed.
+            JsmConnectionError: the connection refused the message.
+        """
+        wire = self._wire
+        if (
+            wire is None
+            or 4 * len(subject) + _SIZES_ROOM > self._max_control_line
+            or not await wire.publish(subject, "", payload, checked=True)
+        ):
+            await self.publish(subject, payload)
+
     async def _send(
         self,
         subject: str,

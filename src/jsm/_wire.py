@@ -76,15 +76,18 @@ class Wire:
             return None
         return cls(nc)
 
-    async def publish(self, subject: str, reply: str, payload: bytes, *, now: bool = False) -> bool:
+    async def publish(
+        self, subject: str, reply: str, payload: bytes, *, now: bool = False, checked: bool = False
+    ) -> bool:
         """Queue a ``PUB`` (no headers) as ``Client.publish`` would; ``False`` when nats-py's
         own publish must do it (not connected, a subject nats-py refuses, …). With ``now``,
-        write it at once if no flush is waiting (one event-loop turn less before a reply)."""
+        write it at once if no flush is waiting (one event-loop turn less before a reply);
+        ``checked`` skips the whitespace test of subjects that came from a parsed line."""
         nc = self._nc
         size = len(payload)
         if nc._status != _CONNECTED or not subject or size > nc._max_payload:
             return False
-        if _refused(subject) or (reply and _refused(reply)):
+        if not checked and (_refused(subject) or (reply and _refused(reply))):
             return False
         command = f"PUB {subject} {reply} {size}\r\n".encode() + payload + b"\r\n"
         stats = nc.stats

@@ -83,6 +83,34 @@ async def test_publishes_skip_client_publish_with_the_same_bytes(
     assert js.nc.stats["out_msgs"] == out + 3
 
 
+async def test_acks_skip_client_publish_and_are_recorded(
+    js: jsm.Manager, unique_name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    stream = await make_stream(js, unique_name)
+    worker = await stream.consumers.add(jsm.ConsumerConfig(durable_name="w"))
+    await publish(js, f"{unique_name}.a", 4)
+    calls: list[str] = []
+    original = js.nc.publish
+
+    async def spy(subject: str, *args: object, **kwargs: object) -> None:
+        calls.append(subject)
+        await original(subject, *args, **kwargs)  # type: ignore[arg-type]  # passed through
+
+    monkeypatch.setattr(js.nc, "publish", spy)
+    msgs = await worker.fetch(4, max_wait=5)
+    assert len(msgs) == 4
+    await msgs[0].ack()
+    await msgs[1].ack()
+    await msgs[2].in_progress()
+    await msgs[2].term(reason="done with it")
+    await msgs[3].ack()
+    await js.api.transport.flush(5)
+    info = await worker.info()
+    assert info.num_ack_pending == 0
+    assert info.num_redelivered == 0 and info.num_pending == 0
+    assert calls == []  # every acknowledgement went straight into nats-py's buffer
+
+
 async def test_requests_are_resolved_as_replies_are_parsed(js: jsm.Manager) -> None:
     transport = js.api.transport
     await js.account_info()

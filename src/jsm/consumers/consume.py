@@ -255,7 +255,7 @@ class MessageStream:
     def _on_msg_now(self, msg: NatsMsg) -> bool:
         """Take a delivered message as it is parsed (:func:`jsm._wire.dispatch_directly`)
         when the buffer has room; ``False`` leaves it, and status messages, to _on_msg."""
-        if self._buffer.releasing or status_of(msg) is not None:
+        if self._buffer.releasing or (msg.headers and status_of(msg) is not None):
             return False
         wrapped = self._target.wrap(msg)
         try:
@@ -315,7 +315,8 @@ class MessageStream:
 
     def _count_delivered(self, msg: Msg) -> None:
         self._unanswered = 0
-        self._pending_msgs = max(0, self._pending_msgs - 1)
+        if self._pending_msgs:
+            self._pending_msgs -= 1
         self._buffered_msgs += 1
         if self._settings.max_bytes is not None:
             size = _size(msg)

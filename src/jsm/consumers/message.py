@@ -156,7 +156,7 @@ class Msg:
             AckError: already acknowledged, or the consumer takes no acks.
         """
         self._check_ackable("in_progress")
-        await self._transport.publish(self.reply, _WPI)
+        await self._transport.publish_to_server_subject(self.reply, _WPI)
 
     async def term(self, *, reason: str | None = None) -> None:
         """Stop redelivery of this message for good (it counts as handled).
@@ -205,7 +205,7 @@ class Msg:
         self._check_ackable(verb)
         self._acked = verb
         try:
-            await self._transport.publish(self.reply, payload)
+            await self._transport.publish_to_server_subject(self.reply, payload)
         except BaseException:
             self._acked = ""  # not sent: the caller may try again
             raise
