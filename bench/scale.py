@@ -299,9 +299,17 @@ def _row(step: dict[str, object], first: dict[str, object] | None) -> dict[str, 
         else:
             per_first = float(first["seconds"]) / max(1, int(first["items"]))  # type: ignore[arg-type, call-overload]
             per_now = seconds / max(1, items)
-            rss = growth / max(1, int(first["rss_growth"]))  # type: ignore[call-overload]
-            row["growth"] = f"size ×{scale:g}: time/item ×{per_now / per_first:.2f}, RSS ×{rss:.1f}"
+            rss = _rss_change(growth, int(first["rss_growth"]))  # type: ignore[call-overload]
+            row["growth"] = f"size ×{scale:g}: time/item ×{per_now / per_first:.2f}, {rss}"
     return row
+
+
+def _rss_change(growth: int, first: int) -> str:
+    # Below a MiB the first figure is page-granular noise (even negative): a factor of it
+    # means nothing, so the difference is given instead.
+    if first < MIB:
+        return f"RSS {(growth - first) / MIB:+.1f} MiB"
+    return f"RSS ×{growth / first:.1f}"
 
 
 def rows_of(steps: list[dict[str, object]]) -> list[dict[str, object]]:
