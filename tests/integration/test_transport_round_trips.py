@@ -17,7 +17,8 @@ import pytest
 
 import jsm
 from jsm import errors
-from jsm._transport import Transport, drain, unsubscribe
+from jsm._interest import drain
+from jsm._transport import Transport, unsubscribe
 from tests.integration.frozen_server import frozen
 
 if TYPE_CHECKING:

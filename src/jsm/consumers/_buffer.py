@@ -28,7 +28,7 @@ import anyio
 
 from jsm._constants import CLEANUP_TIMEOUT
 from jsm._errors_base import JsmError
-from jsm._transport import discard, end_interest
+from jsm._interest import discard, end_interest
 from jsm.consumers.message import Msg
 
 if TYPE_CHECKING:

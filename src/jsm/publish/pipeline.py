@@ -32,7 +32,8 @@ from jsm._constants import (
     PUBLISHER_SUBJECT_CACHE,
 )
 from jsm._errors_base import ApiError, ClosedError, JsmError, PublishFailedError
-from jsm._transport import STATUS_HEADER, discard
+from jsm._interest import discard
+from jsm._transport import STATUS_HEADER
 from jsm.api._retry import attempt_span, is_transient
 from jsm.publish._core import (
     decode_pub_ack,

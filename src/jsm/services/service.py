@@ -30,8 +30,9 @@ from jsm._constants import (
     SERVICE_STOP_TIMEOUT,
 )
 from jsm._errors_base import ClosedError, InvalidOptionError
+from jsm._interest import discard, drain
 from jsm._options import NOT_GIVEN, Duration, NotGiven, to_timedelta
-from jsm._transport import NatsClient, Transport, discard, drain, unsubscribe
+from jsm._transport import NatsClient, Transport, unsubscribe
 from jsm.models.services import EndpointStats, ServiceInfo, ServicePing, ServiceStats
 from jsm.services._checks import (
     check_metadata,
