@@ -25,8 +25,11 @@ if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable
 
 MIB = 1024 * 1024
-CONSUME_STREAM = "SCALE_CONSUME"
+CONSUME_STREAM = "SCALE_CONSUME_{group}"
 CONSUME_PREFIX = "scale.c"
+CONSUMERS_PER_STREAM = 1_000
+"""nats-server refuses a stream's 1,001st consumer (10026), so the loops' consumers are
+spread over one stream per thousand."""
 KV_BUCKET = "SCALE_KV_{size}"
 STREAM_PREFIX = "SCALE_S{size}_"
 OBJECT_BUCKET = "SCALE_OBJ"
@@ -97,10 +100,22 @@ class _Loops:
                 self.received += 1
 
 
+def consume_stream(index: int) -> str:
+    """The stream of consumer ``C<index>``."""
+    return CONSUME_STREAM.format(group=index // CONSUMERS_PER_STREAM)
+
+
+def consume_subject(index: int) -> str:
+    """The subject consumer ``C<index>`` takes its messages from."""
+    return f"{CONSUME_PREFIX}.{index // CONSUMERS_PER_STREAM}.{index}"
+
+
 async def consumers(js: jsm.Manager, size: int) -> None:
     """``size`` consume() loops at once, one per consumer, while the parent publishes."""
-    stream = await js.streams.get(CONSUME_STREAM)
-    handles = [await stream.consumers.get(f"C{index}") for index in range(size)]
+    handles = [
+        await (await js.streams.get(consume_stream(index))).consumers.get(f"C{index}")
+        for index in range(size)
+    ]
     loops = _Loops(size)
     baseline = status()["VmRSS"]
     async with anyio.create_task_group() as tg:

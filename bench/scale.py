@@ -114,7 +114,7 @@ async def _publish_to_consumers(url: str, size: int) -> None:
         for tick in range(int(WINDOW * TICKS)):
             first = (tick % TICKS) * per_tick
             for index in range(first, min(size, first + per_tick)):
-                await nc.publish(f"{work.CONSUME_PREFIX}.{index}", b"x" * 64)
+                await nc.publish(work.consume_subject(index), b"x" * 64)
             await nc.flush()
             await anyio.sleep_until(start + (tick + 1) / TICKS)
     finally:
@@ -151,18 +151,23 @@ class _Runner:
         self.workdir = workdir
 
     async def consumers(self, sizes: list[int]) -> list[dict[str, object]]:
-        stream = await self.js.streams.add(
-            jsm.StreamConfig(
-                name=work.CONSUME_STREAM,
-                subjects=[f"{work.CONSUME_PREFIX}.>"],
-                storage=jsm.StorageType.MEMORY,
+        groups = range((max(sizes) - 1) // work.CONSUMERS_PER_STREAM + 1)
+        streams = [
+            await self.js.streams.add(
+                jsm.StreamConfig(
+                    name=work.CONSUME_STREAM.format(group=group),
+                    subjects=[f"{work.CONSUME_PREFIX}.{group}.>"],
+                    storage=jsm.StorageType.MEMORY,
+                )
             )
-        )
+            for group in groups
+        ]
 
         async def add(index: int) -> None:
+            stream = streams[index // work.CONSUMERS_PER_STREAM]
             await stream.consumers.add(
                 jsm.ConsumerConfig(
-                    durable_name=f"C{index}", filter_subject=f"{work.CONSUME_PREFIX}.{index}"
+                    durable_name=f"C{index}", filter_subject=work.consume_subject(index)
                 )
             )
 
@@ -173,7 +178,8 @@ class _Runner:
                 steps += await _child("consumers", size, self.url, self.workdir, talk=True)
             return steps
         finally:
-            await stream.delete()
+            for stream in streams:
+                await stream.delete()
 
     async def kv(self, sizes: list[int]) -> list[dict[str, object]]:
         steps = []
