@@ -282,13 +282,11 @@ class Transport:
             ClosedError: the connection is closed.
             JsmConnectionError: the connection refused the message.
         """
-        wire = self._wire
-        if (
-            wire is None
-            or 4 * len(subject) + _SIZES_ROOM > self._max_control_line
-            or not await wire.publish(subject, "", payload, checked=True)
-        ):
-            await self.publish(subject, payload)
+        self._check_open()
+        if 4 * len(subject) + _SIZES_ROOM > self._max_control_line:
+            await self.publish(subject, payload)  # near the limit: the exact checks
+            return
+        await self._send(subject, payload, "", None, now=False, checked=True)
 
     async def _send(
         self,
@@ -298,14 +296,16 @@ class Transport:
         headers: Mapping[str, str] | None,
         *,
         now: bool,
+        checked: bool = False,
     ) -> None:
-        # Checked already. Without headers, straight into nats-py's buffer when it allows.
+        # Checked already. Without headers, straight into nats-py's buffer when it allows
+        # (``checked``: the subject came from the server, so nats-py's whitespace test is moot).
         wire = self._wire
         try:
             if (
                 wire is not None
                 and not headers
-                and await wire.publish(subject, reply, payload, now=now)
+                and await wire.publish(subject, reply, payload, now=now, checked=checked)
             ):
                 return
             await self._nc.publish(
