@@ -98,8 +98,8 @@ def edit(
     from_file = load_config_file(config) if config is not None else None
 
     async def body(js: jsm.Manager) -> int | None:
-        handle = await (await js.streams.get(stream)).consumers.get(consumer)
-        current = handle.config
+        consumers = (await js.streams.get(stream)).consumers
+        current = (await consumers.get(consumer)).config
         wanted = from_file if from_file is not None else current.with_changes(**found)
         if not _show.differences(current, wanted, dry_run=dry_run):
             return None
@@ -107,7 +107,7 @@ def edit(
             return 1
         if not confirm(f"Really edit Consumer {stream} > {consumer}", force=force):
             return None
-        updated = await (await js.streams.get(stream)).consumers.update(wanted)
+        updated = await consumers.update(wanted)
         _info_or_json(updated.cached_info, json_, f"Consumer {consumer} was updated")
         return None
 

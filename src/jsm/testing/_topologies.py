@@ -86,12 +86,10 @@ class Group(StartStop):
                 return
             except ServerStartError as error:
                 self._stop_servers()
-                if attempt == PORT_ATTEMPTS or not _port_taken(error):
-                    self.stop()
-                    raise
-                if not self._choose_ports():
-                    self.stop()
-                    raise
+                if attempt < PORT_ATTEMPTS and _port_taken(error) and self._choose_ports():
+                    continue
+                self.stop()
+                raise
             except BaseException:
                 self.stop()
                 raise
