@@ -100,14 +100,19 @@ class _Loops:
                 self.received += 1
 
 
+def consume_group(index: int) -> int:
+    """Which of the streams holds consumer ``C<index>``."""
+    return index // CONSUMERS_PER_STREAM
+
+
 def consume_stream(index: int) -> str:
     """The stream of consumer ``C<index>``."""
-    return CONSUME_STREAM.format(group=index // CONSUMERS_PER_STREAM)
+    return CONSUME_STREAM.format(group=consume_group(index))
 
 
 def consume_subject(index: int) -> str:
     """The subject consumer ``C<index>`` takes its messages from."""
-    return f"{CONSUME_PREFIX}.{index // CONSUMERS_PER_STREAM}.{index}"
+    return f"{CONSUME_PREFIX}.{consume_group(index)}.{index}"
 
 
 async def consumers(js: jsm.Manager, size: int) -> None:

@@ -151,7 +151,7 @@ class _Runner:
         self.workdir = workdir
 
     async def consumers(self, sizes: list[int]) -> list[dict[str, object]]:
-        groups = range((max(sizes) - 1) // work.CONSUMERS_PER_STREAM + 1)
+        groups = range(work.consume_group(max(sizes) - 1) + 1)
         streams = [
             await self.js.streams.add(
                 jsm.StreamConfig(
@@ -164,7 +164,7 @@ class _Runner:
         ]
 
         async def add(index: int) -> None:
-            stream = streams[index // work.CONSUMERS_PER_STREAM]
+            stream = streams[work.consume_group(index)]
             await stream.consumers.add(
                 jsm.ConsumerConfig(
                     durable_name=f"C{index}", filter_subject=work.consume_subject(index)
