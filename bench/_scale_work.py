@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 import anyio
 
 import jsm
+from bench._memory import reset_peak, status
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable
@@ -38,27 +39,11 @@ PIPELINE_STREAM = "SCALE_PIPE"
 PENDING = 256
 
 
-def status() -> dict[str, int]:
-    """VmRSS and VmHWM of this process, in bytes."""
-    values: dict[str, int] = {}
-    with open("/proc/self/status") as lines:
-        for line in lines:
-            key, _, rest = line.partition(":")
-            if key in ("VmRSS", "VmHWM"):
-                values[key] = int(rest.split()[0]) * 1024
-    return values
-
-
-def reset_peak() -> None:
-    """Make VmHWM start again from the current RSS (Linux ≥ 4.0)."""
-    with open("/proc/self/clear_refs", "w") as refs:
-        refs.write("5")
-
-
 async def measured(step: str, size: int, work: Callable[[], Awaitable[int]]) -> None:
     """Run ``work`` (it returns how many items it handled) and print its figures."""
     baseline = status()["VmRSS"]
-    reset_peak()
+    if not reset_peak():
+        raise OSError("cannot reset the peak RSS (/proc/self/clear_refs): Linux 4.0 or later")
     start, cpu = time.perf_counter(), time.process_time()
     items = await work()
     seconds, cpu = time.perf_counter() - start, time.process_time() - cpu

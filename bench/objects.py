@@ -11,7 +11,6 @@ Run: python -m bench.objects [nats://host:port]  (without a URL an embedded serv
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import json
 import os
 import subprocess
@@ -24,31 +23,13 @@ import nats
 
 import jsm
 from bench._common import Measurement, Row, report
+from bench._memory import file_digest, reset_peak, status
 from bench._nats_js import PEER, why_missing
 
 SIZE = 256 * 1024 * 1024
 MIB = 1024 * 1024
 ROUNDS = 3
 CLIENTS = ("jsm", "nats-py", "nats.js") if why_missing() is None else ("jsm", "nats-py")
-
-
-def _status() -> dict[str, int]:
-    values: dict[str, int] = {}
-    with open("/proc/self/status") as status:
-        for line in status:
-            key, _, rest = line.partition(":")
-            if key in ("VmRSS", "VmHWM"):
-                values[key] = int(rest.split()[0]) * 1024
-    return values
-
-
-def _reset_peak() -> bool:
-    try:
-        with open("/proc/self/clear_refs", "w") as refs:
-            refs.write("5")
-    except OSError:
-        return False
-    return True
 
 
 async def _child_work(client: str, op: str, url: str, bucket: str, path: Path) -> None:
@@ -83,12 +64,12 @@ async def _nats_op(store: object, op: str, path: Path) -> None:
 
 
 async def _timed(op: str, work: object) -> None:
-    baseline = _status()["VmRSS"]
-    exact = _reset_peak()
+    baseline = status()["VmRSS"]
+    exact = reset_peak()
     start, cpu_start = time.perf_counter(), time.process_time()
     await work()  # type: ignore[operator]  # a zero-argument coroutine function
     seconds, cpu = time.perf_counter() - start, time.process_time() - cpu_start
-    peak = _status()["VmHWM"]
+    peak = status()["VmHWM"]
     result = {"seconds": seconds, "cpu": cpu, "rss_growth": peak - baseline, "exact_peak": exact}
     print(json.dumps(result))
 
@@ -121,20 +102,12 @@ def _run_child(client: str, op: str, url: str, bucket: str, path: Path) -> dict[
     return result
 
 
-def _digest(path: Path) -> str:
-    sha = hashlib.sha256()
-    with path.open("rb") as file:
-        while block := file.read(MIB):
-            sha.update(block)
-    return sha.hexdigest()
-
-
 async def _run(url: str, workdir: Path) -> list[Measurement]:
     source = workdir / "source.bin"
     with source.open("wb") as file:
         for _ in range(SIZE // MIB):
             file.write(os.urandom(MIB))
-    expected = _digest(source)
+    expected = file_digest(source)
     buckets = {
         client: f"BENCH_{client.replace('-', '_').replace('.', '_').upper()}" for client in CLIENTS
     }
@@ -152,7 +125,7 @@ async def _run(url: str, workdir: Path) -> list[Measurement]:
                         result = await asyncio.to_thread(
                             _run_child, client, op, url, buckets[client], path
                         )
-                        if op == "get" and _digest(path) != expected:
+                        if op == "get" and file_digest(path) != expected:
                             raise SystemExit(f"{client} get returned different data")
                         name = f"{client} {op}"
                         run = Measurement(

@@ -41,6 +41,7 @@ import nats
 import jsm
 from bench import _scale_work as work
 from bench._common import RESULTS_DIR
+from bench._memory import file_digest
 
 MIB = 1024 * 1024
 PRESETS: dict[str, dict[str, list[int]]] = {
@@ -227,7 +228,7 @@ class _Runner:
                 expected = await anyio.to_thread.run_sync(_random_file, source, mib)
                 steps += await _child("objects", mib, self.url, self.workdir)
                 copy = self.workdir / f"copy-{mib}.bin"
-                if await anyio.to_thread.run_sync(_digest, copy) != expected:
+                if await anyio.to_thread.run_sync(file_digest, copy) != expected:
                     raise SystemExit(f"object of {mib} MiB came back different")
                 source.unlink()
                 copy.unlink()
@@ -263,14 +264,6 @@ def _random_file(path: Path, mib: int) -> str:
             block = os.urandom(MIB)
             sha.update(block)
             file.write(block)
-    return sha.hexdigest()
-
-
-def _digest(path: Path) -> str:
-    sha = hashlib.sha256()
-    with path.open("rb") as file:
-        while block := file.read(MIB):
-            sha.update(block)
     return sha.hexdigest()
 
 
