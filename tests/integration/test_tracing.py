@@ -16,20 +16,13 @@ from tests.conftest import _checked_manager
 from tests.integration.tracing_helpers import Spans, context_of, is_child, parent_of
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator, Iterator
+    from collections.abc import AsyncIterator
 
     from jsm.testing import NatsServer
 
 TRACE_ID = 0x0AF7651916CD43DD8448EB211C80319C
 SPAN_ID = 0xB7AD6B7169203331
 TRACEPARENT = f"00-{TRACE_ID:032x}-{SPAN_ID:016x}-01"
-
-
-@pytest.fixture
-def spans() -> Iterator[Spans]:
-    recorded = Spans()
-    yield recorded
-    recorded.shutdown()
 
 
 @pytest.fixture

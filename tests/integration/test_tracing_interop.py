@@ -23,7 +23,7 @@ from tests.conftest import _checked_manager
 from tests.integration.tracing_helpers import Spans, context_of, parent_of
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator, Iterator
+    from collections.abc import AsyncIterator
 
     from jsm.testing import NatsServer
 
@@ -58,13 +58,6 @@ def _nats_js() -> str | None:
         check=False,
     )
     return node if found.returncode == 0 else None
-
-
-@pytest.fixture
-def spans() -> Iterator[Spans]:
-    recorded = Spans()
-    yield recorded
-    recorded.shutdown()
 
 
 @pytest.fixture
